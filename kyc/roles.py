@@ -1,0 +1,13 @@
+"""The three roles, as Django groups. Permissions are deny-by-default: a user outside these groups
+(and not a superuser) can sign in but sees no submission."""
+
+REVIEWER = "reviewer"
+SENIOR_REVIEWER = "senior_reviewer"
+ADMIN = "admin"
+
+_REVIEW = ["review_submission", "view_card_image", "view_submission", "reveal_id_number"]
+GROUP_PERMISSIONS = {
+    REVIEWER: _REVIEW,
+    SENIOR_REVIEWER: _REVIEW + ["second_approve_submission", "reassign_submission"],
+    ADMIN: _REVIEW + ["second_approve_submission", "reassign_submission"],
+}
