@@ -8,7 +8,6 @@ import logging
 import pytest
 
 from kyc.audit import Actor
-from kyc.celery import app
 from kyc.models import AuditEvent, CardField, CardWarning, OcrAttempt, Status, Submission
 from kyc.ratelimit import try_acquire
 from kyc.services import pipeline
@@ -18,7 +17,7 @@ from kyc.tasks import retry_delay, run_ocr
 from ocr.backends import BACKENDS
 from ocr.errors import MLID, SG
 
-from .conftest import use_broker
+from .broker import queued_messages, use_broker, use_memory_broker
 from .ocr_doubles import BACK_WIDTH, CrashingBackend, ScriptedBackend, card_png
 
 
@@ -56,22 +55,6 @@ def run(submission, task_id="task-1"):
 def events(submission, event=None):
     qs = AuditEvent.objects.filter(submission=submission)
     return list((qs.filter(event=event) if event else qs).values_list("event", "before", "after"))
-
-
-def queued_messages(queue="ocr"):
-    """Take every message waiting in the (memory) broker queue: [(task name, kwargs)]."""
-    messages = []
-    with app.connection_for_read() as connection:
-        simple = connection.SimpleQueue(queue)
-        while True:
-            try:
-                message = simple.get(block=False)
-            except simple.Empty:
-                break
-            messages.append((message.headers["task"], message.decode()[1]))
-            message.ack()
-        simple.close()
-    return messages
 
 
 @pytest.fixture(autouse=True)
@@ -305,7 +288,7 @@ def broker_down():
     # A real broker URL with nothing listening: the publish genuinely fails. The password must not be logged.
     use_broker("redis://:hunter2secret@127.0.0.1:1/0")
     yield
-    use_broker("memory://", polling_interval=0.05)
+    use_memory_broker()
 
 
 def test_an_upload_is_kept_when_the_broker_is_down_and_queued_later(
@@ -320,7 +303,7 @@ def test_an_upload_is_kept_when_the_broker_is_down_and_queued_later(
     assert submission.images.count() == 2
     assert "not queued" in caplog.text and "hunter2secret" not in caplog.text
 
-    use_broker("memory://", polling_interval=0.05)  # the broker is back
+    use_memory_broker()  # the broker is back
     assert pipeline.ocr_requeue_stale() == 1
     submission.refresh_from_db()
     assert submission.ocr_queued_at is not None
