@@ -5,6 +5,7 @@ in ``ocr.backends.BACKENDS``, so the pipeline runs exactly as it does in product
 (and the failures, on purpose) come from the test.
 """
 
+import hashlib
 import io
 import json
 import random
@@ -71,6 +72,7 @@ class ScriptedBackend:
         self.failures = list(failures)
         self.answers = answers or {}
         self.calls: list[tuple[str, bool]] = []
+        self.received: list[str] = []  # SHA-256 of every image sent, front then back
         self._lock = threading.Lock()  # the in-suite worker calls from its own thread
 
     def recognize(self, action, image, back=None, ret_image=False):
@@ -78,6 +80,7 @@ class ScriptedBackend:
         request_id = str(uuid.uuid4())
         with self._lock:
             self.calls.append((action, back is not None))
+            self.received += [hashlib.sha256(data).hexdigest() for data in (image, back) if data is not None]
             failure = self.failures.pop(0) if self.failures else None
         if failure:
             raw = json.dumps({"Response": {"Error": {"Code": failure, "Message": f"scripted {failure}"}, "RequestId": request_id}})
