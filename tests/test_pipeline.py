@@ -375,3 +375,17 @@ def test_a_new_round_replaces_ocr_values_and_warnings_but_keeps_corrections(db, 
     assert fields["Address"].ocr_value == "" and fields["Address"].source_attempt is None  # not read this round
     assert [w.code for w in CardWarning.objects.filter(submission=submission)] == [-9108]
     assert OcrAttempt.objects.filter(submission=submission).count() == 2  # round 0's attempt is kept
+
+
+def test_a_warning_raised_by_both_sides_of_a_mykad_is_stored_once_with_its_strongest_detail(db, use_backend):
+    backend = use_backend(ScriptedBackend())
+    backend.answers[(MLID, True)] = {
+        "ID": "710716-08-6085",
+        "WarnCardInfos": [-9108],
+        "WarnDetails": [{"Code": -9108, "Score": 70, "Box": None}, {"Code": -9108, "Score": 91, "Box": [1, 2, 3, 4]}],
+    }
+    submission = upload("MY")
+    run(submission)
+    assert list(CardWarning.objects.filter(submission=submission).values_list("code", "score", "box")) == [
+        (-9108, 91, [1, 2, 3, 4])
+    ]

@@ -299,8 +299,12 @@ def _merged_fields(results: list[tuple[OcrAttempt, dict]]) -> dict[str, tuple[st
 
 
 def _warnings(submission: Submission, attempt: OcrAttempt, response: dict) -> list[CardWarning]:
-    # WarnDetails is our addition to the contract: a score and a box per warning code.
-    details = {d.get("Code"): d for d in response.get("WarnDetails") or [] if isinstance(d, dict)}
+    # WarnDetails is our addition to the contract: a score and a box per warning. A code raised by both
+    # sides of a MyKad comes once in WarnCardInfos; keep its strongest detail.
+    details: dict = {}
+    for detail in response.get("WarnDetails") or []:
+        if isinstance(detail, dict) and (detail.get("Score") or 0) >= (details.get(detail.get("Code"), {}).get("Score") or 0):
+            details[detail.get("Code")] = detail
     side = Side.BACK if attempt.sides == Side.BACK else Side.FRONT
     warnings = []
     for code in dict.fromkeys(response.get("WarnCardInfos") or []):
