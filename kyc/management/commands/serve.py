@@ -56,7 +56,8 @@ class Command(BaseCommand):
             name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, start_new_session=True, preexec_fn=_die_with_parent)
             for name, cmd in commands.items()
         }
-        self.stdout.write(f"Serving on http://{addr}/ with a worker beside it; press Ctrl-C to stop both.")
+        pids = ", ".join(f"{name} pid {child.pid}" for name, child in children.items())
+        self.stdout.write(f"Serving on http://{addr}/ with a worker beside it ({pids}); press Ctrl-C to stop both.")
 
         exit_code = 0
         while not self.stopping:
