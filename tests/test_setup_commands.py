@@ -186,3 +186,11 @@ def test_serve_runs_web_and_worker_and_ctrl_c_stops_both(tmp_path):
         if serve.poll() is None:
             serve.kill()
             serve.wait()
+
+
+def test_readme_documents_every_setting():
+    settings_source = (BASE_DIR / "kyc" / "settings.py").read_text()
+    variables = set(re.findall(r"\benv(?:_bool|_number|_list|_choice)?\(\s*\"([A-Z0-9_]+)\"", settings_source))
+    readme = (BASE_DIR / "README.md").read_text()
+    assert len(variables) > 30
+    assert sorted(v for v in variables if f"| `{v}` |" not in readme) == []
