@@ -4,15 +4,17 @@ from kyc.audit import Actor
 from kyc.models import Country, Submission
 from kyc.services.intake import submission_create
 
-# A handful of cards, both countries, with and without a back image. Fixed seeds: every fresh
-# install shows the same demo people.
+# A handful of cards: both countries, several MyKad-family types, clean scans, phone photos and one
+# poor photo (to show low-confidence doubts), with and without a back image. Fixed seeds: every
+# fresh install shows the same demo people.
+# (country, synthetic card kind, seed, scene, with back image)
 DEMO_CARDS = [
-    (Country.MY, 1, True),
-    (Country.MY, 2, True),
-    (Country.MY, 3, False),
-    (Country.SG, 4, True),
-    (Country.SG, 5, True),
-    (Country.SG, 6, True),
+    (Country.MY, "MyKad", 1, "photo", True),
+    (Country.MY, "MyPR", 2, "crop", True),
+    (Country.MY, "MyKid", 3, "crop", False),
+    (Country.MY, "MyKad", 4, "degraded", False),
+    (Country.SG, "SG", 5, "photo", True),
+    (Country.SG, "SG", 6, "crop", True),
 ]
 
 
@@ -27,16 +29,13 @@ class Command(BaseCommand):
             self.stdout.write("Submissions exist; no demo data loaded.")
             return
         # Imported here: the generator pulls in fonts and image code that no other command needs.
-        from ocr import synth
+        from ocr.synth import generate_card
 
-        for country, seed, with_back in DEMO_CARDS:
-            card = synth.generate_card(country=country, seed=seed)
+        for country, kind, seed, scene, with_back in DEMO_CARDS:
+            front, _ = generate_card(kind, seed, side="front", scene=scene)
+            back = generate_card(kind, seed, side="back", scene=scene)[0] if with_back else None
             submission = submission_create(
-                country=country,
-                front=card.front,
-                back=card.back if with_back else None,
-                external_ref=f"demo-{country.lower()}-{seed}",
-                actor=Actor.system(),
+                country=country, front=front, back=back, external_ref=f"demo-{seed}", actor=Actor.system()
             )
             self.stdout.write(f"  {submission.external_ref}: queued for OCR")
         self.stdout.write(f"Loaded {len(DEMO_CARDS)} synthetic demo submissions.")
