@@ -8,6 +8,8 @@ from kyc import roles
 from kyc.crypto import encrypt, token_hash
 from kyc.models import PortalClient
 
+from .broker import use_memory_broker
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -50,3 +52,27 @@ def portal_client(db):
         token_prefix=PORTAL_TOKEN[:8],
         webhook_secret_encrypted=encrypt(WEBHOOK_SECRET),
     )
+
+
+# --- Celery and storage, kept away from the developer's ./var --------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_in_memory():
+    """Every task the suite queues goes to kombu's in-process memory broker, never to the filesystem
+    broker under ./var that `make run`'s worker reads (the in-suite worker reads the memory one)."""
+    use_memory_broker()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Card images written by a test land in its own temporary folder, not in ./var."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
+        },
+    }
+    return tmp_path / "media"

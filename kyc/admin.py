@@ -1,0 +1,282 @@
+"""The admin site: for looking things up, not for changing them.
+
+Every change to a submission goes through a service that checks the state machine and writes the
+audit log in the same transaction; admin forms would do neither. So the review records are read-only
+here (the one write is the "retry OCR" action, which calls the service), the audit log can never be
+added to, edited or deleted, and ID numbers are shown masked.
+"""
+
+import json
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .audit import Actor
+from .masking import mask_id_number
+from .models import (
+    AuditEvent,
+    CardField,
+    CardImage,
+    CardWarning,
+    Decision,
+    Note,
+    OcrAttempt,
+    PortalClient,
+    RateLimitWindow,
+    Status,
+    Submission,
+)
+from .services.pipeline import ocr_retry
+from .services.submissions import IllegalTransition
+
+# Field names whose values are ID numbers (MLIDCardOCR's back side repeats it as MyKadNumber).
+ID_FIELDS = frozenset({"ID", "MyKadNumber", "NRICCode"})
+
+
+class ReadOnlyMixin:
+    """View permission only: the records are written by services, never by admin forms."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+
+def _link(obj, label=None):
+    if obj is None:
+        return "-"
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label or obj)
+
+
+def _pretty_json(text: str):
+    """The stored body as it is; indented for reading only when it is JSON."""
+    try:
+        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except (TypeError, ValueError):
+        pass
+    return format_html('<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>', text)
+
+
+class CardImageInline(ReadOnlyInline):
+    model = CardImage
+    fields = ["generation", "side", "format", "width", "height", "size_bytes", "sha256", "uploaded_at"]
+    readonly_fields = fields
+
+
+class OcrAttemptInline(ReadOnlyInline):
+    model = OcrAttempt
+    fields = ["created_at", "generation", "backend", "action", "sides", "request_id", "error_code", "latency_ms", "task_id"]
+    readonly_fields = fields
+
+
+class CardFieldInline(ReadOnlyInline):
+    model = CardField
+    fields = ["name", "shown_ocr_value", "confidence", "shown_corrected_value", "corrected_by", "corrected_at", "source_attempt"]
+    readonly_fields = fields
+    show_change_link = False
+
+    @admin.display(description="OCR value")
+    def shown_ocr_value(self, obj):
+        return mask_id_number(obj.ocr_value) if obj.name in ID_FIELDS else obj.ocr_value
+
+    @admin.display(description="corrected value")
+    def shown_corrected_value(self, obj):
+        if obj.corrected_value is None:
+            return "-"
+        return mask_id_number(obj.corrected_value) if obj.name in ID_FIELDS else obj.corrected_value
+
+
+class CardWarningInline(ReadOnlyInline):
+    model = CardWarning
+    fields = ["side", "code", "score", "box"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+class DecisionInline(ReadOnlyInline):
+    model = Decision
+    fields = ["created_at", "action", "made_by", "reason_codes", "comment"]
+    readonly_fields = fields
+
+
+class NoteInline(ReadOnlyInline):
+    model = Note
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__", "country", "status", "masked_id_number", "card_type", "portal_client", "assignee",
+        "has_low_confidence", "ocr_error_code", "created_at",
+    ]
+    list_filter = ["status", "country", "card_type", "has_low_confidence", "portal_client", "created_at"]
+    # Full numbers are searchable (exact lookups by support staff) but never displayed in clear.
+    search_fields = ["=id", "external_ref", "=id_number", "holder_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["portal_client", "assignee"]
+    fields = [
+        "id", "portal_client", "external_ref", "country", "status", "card_type", "masked_id_number", "holder_name",
+        "has_low_confidence", "assignee", "generation", "reupload_count", "ocr_error_code", "ocr_error_message",
+        "ocr_queued_at", "created_at", "updated_at", "review_ready_at", "decided_at", "audit_log",
+    ]
+    readonly_fields = fields
+    inlines = [CardImageInline, OcrAttemptInline, CardFieldInline, CardWarningInline, DecisionInline, NoteInline]
+    actions = ["retry_ocr"]
+
+    @admin.display(description="ID number", ordering="id_number")
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description="audit log")
+    def audit_log(self, obj):
+        url = reverse("admin:kyc_auditevent_changelist") + f"?submission__id__exact={obj.pk}"
+        return format_html('<a href="{}">{} events</a>', url, obj.audit_events.count())
+
+    @admin.action(description="Retry OCR of the selected failed submissions", permissions=["review"])
+    def retry_ocr(self, request, queryset):
+        retried = 0
+        for submission in queryset.filter(status=Status.OCR_FAILED):
+            try:
+                ocr_retry(submission=submission, actor=Actor.of_user(request.user))
+                retried += 1
+            except IllegalTransition:
+                continue  # moved on since the list was shown
+        skipped = queryset.count() - retried
+        self.message_user(request, f"OCR queued again for {retried} submission(s); {skipped} skipped (not failed).",
+                          messages.SUCCESS if retried else messages.WARNING)
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("kyc.review_submission")
+
+
+@admin.register(OcrAttempt)
+class OcrAttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["created_at", "submission", "backend", "action", "sides", "error_code", "latency_ms", "request_id"]
+    list_filter = ["backend", "action", "sides", "error_code", "created_at"]
+    search_fields = ["=submission__id", "=request_id", "=task_id", "error_code"]
+    date_hierarchy = "created_at"
+    list_select_related = ["submission"]
+    fields = [
+        "id", "submission_link", "generation", "sides", "backend", "action", "task_id", "request_id", "error_code",
+        "error_message", "latency_ms", "created_at", "raw_response_shown",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="submission")
+    def submission_link(self, obj):
+        return _link(obj.submission)
+
+    @admin.display(description="raw response (as returned)")
+    def raw_response_shown(self, obj):
+        return _pretty_json(obj.raw_response)
+
+
+@admin.register(CardImage)
+class CardImageAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["submission", "generation", "side", "format", "width", "height", "size_bytes", "uploaded_at"]
+    list_filter = ["side", "format", "uploaded_at"]
+    search_fields = ["=submission__id", "=sha256"]
+    list_select_related = ["submission"]
+    # No file links: images reach people only through the review app's authenticated, logged views.
+    fields = ["id", "submission", "generation", "side", "format", "width", "height", "size_bytes", "sha256", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(CardField)
+class CardFieldAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["submission", "name", "shown_ocr_value", "confidence", "shown_corrected_value", "corrected_by"]
+    list_filter = ["name", ("corrected_by", admin.EmptyFieldListFilter)]
+    search_fields = ["=submission__id", "name"]
+    list_select_related = ["submission", "corrected_by"]
+    fields = ["submission", "name", "shown_ocr_value", "confidence", "shown_corrected_value", "corrected_by", "corrected_at", "source_attempt"]
+    readonly_fields = fields
+    shown_ocr_value = CardFieldInline.shown_ocr_value
+    shown_corrected_value = CardFieldInline.shown_corrected_value
+
+
+@admin.register(CardWarning)
+class CardWarningAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["submission", "side", "code", "score", "box"]
+    list_filter = ["code", "side"]
+    search_fields = ["=submission__id"]
+    list_select_related = ["submission"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["created_at", "submission", "action", "made_by", "reason_codes"]
+    list_filter = ["action", "created_at", "made_by"]
+    search_fields = ["=submission__id", "comment", "made_by__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["submission", "made_by"]
+
+
+@admin.register(Note)
+class NoteAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["created_at", "submission", "author"]
+    list_filter = ["created_at", "author"]
+    search_fields = ["=submission__id", "text", "author__username"]
+    list_select_related = ["submission", "author"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Append-only: no add, change or delete here, whoever asks (superusers included)."""
+
+    list_display = ["created_at", "actor_label", "actor_type", "event", "subject_type", "subject_id", "submission"]
+    list_filter = ["event", "actor_type", "subject_type", "created_at"]
+    search_fields = ["=submission__id", "=subject_id", "actor_label", "event"]
+    date_hierarchy = "created_at"
+    list_select_related = ["submission"]
+    fields = [
+        "id", "created_at", "actor_type", "actor_label", "actor_user", "actor_portal_client", "submission",
+        "subject_type", "subject_id", "event", "before_shown", "after_shown",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="before")
+    def before_shown(self, obj):
+        return _pretty_json(json.dumps(obj.before))
+
+    @admin.display(description="after")
+    def after_shown(self, obj):
+        return _pretty_json(json.dumps(obj.after))
+
+
+@admin.register(PortalClient)
+class PortalClientAdmin(admin.ModelAdmin):
+    """Tokens and webhook secrets are created and rotated by the portal's commands (shown once,
+    stored hashed or encrypted); here a client can be renamed, repointed or switched off."""
+
+    list_display = ["name", "token_prefix", "is_active", "webhook_url", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["is_active", "created_at"]
+    search_fields = ["name", "token_prefix", "webhook_url"]
+    fields = ["name", "webhook_url", "is_active", "token_prefix", "created_at", "token_rotated_at", "revoked_at", "last_used_at"]
+    readonly_fields = ["token_prefix", "created_at", "token_rotated_at", "revoked_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its submissions and audit events point at it
+
+
+@admin.register(RateLimitWindow)
+class RateLimitWindowAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["key", "window_start", "count"]
+    search_fields = ["key"]

@@ -1,0 +1,32 @@
+"""The suite's Celery broker: kombu's in-process memory transport, readable from the tests."""
+
+from kyc.celery import app
+
+
+def use_broker(url: str, **transport_options) -> None:
+    """Point the Celery app at another broker, forgetting the connection pools built for the old one
+    (kombu keeps pools per broker URL and hands the same ones back when a URL returns)."""
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = transport_options
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def use_memory_broker() -> None:
+    use_broker("memory://", polling_interval=0.05)
+
+
+def queued_messages(queue: str = "ocr") -> list[tuple[str, dict]]:
+    """Take every message waiting in a queue: [(task name, kwargs)]."""
+    messages = []
+    with app.connection_for_read() as connection:
+        simple = connection.SimpleQueue(queue)
+        while True:
+            try:
+                message = simple.get(block=False)
+            except simple.Empty:
+                break
+            messages.append((message.headers["task"], message.decode()[1]))
+            message.ack()
+        simple.close()
+    return messages
