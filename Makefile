@@ -24,14 +24,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | system-deps
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@
 
+# collectstatic is part of the shared set-up so that tests see the static files the site serves.
 setup: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
+	$(MANAGE) collectstatic --noinput --verbosity 0
 
 # bootstrap_admin and seed_demo do nothing once there is an admin / there are submissions, so a
 # second `make run` keeps the data of the first.
 run: setup
-	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) bootstrap_admin
 	$(MANAGE) seed_demo
 	$(MANAGE) serve

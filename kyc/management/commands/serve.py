@@ -44,8 +44,8 @@ class Command(BaseCommand):
                 python, "-m", "celery", "--app", "kyc.celery:app", "worker",
                 "--queues", "ocr,default", "--concurrency", str(concurrency), "--loglevel", "INFO",
                 # Embedded beat for the periodic tasks (re-queueing uploads whose task was never sent);
-                # its schedule file lives with the rest of the local data, not in the source tree.
-                "--beat", "--schedule", str(settings.DATA_DIR / "celerybeat-schedule"),
+                # its schedule file is CELERY_BEAT_SCHEDULE_FILENAME, with the rest of the local data.
+                "--beat",
             ],
         }
         self.stopping = 0
