@@ -36,9 +36,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
         if secret_key is None:
             return super().response_add(request, obj, post_url_continue)
         context = {**self.admin_site.each_context(request), "key": obj, "secret_key": secret_key, "opts": self.model._meta, "title": "API key created"}
-        response = TemplateResponse(request, "admin/ocr/apikey/created.html", context)
-        response["Cache-Control"] = "no-store"
-        return response
+        # Admin views are never_cache, so the page holding the secret is not kept by the browser.
+        return TemplateResponse(request, "admin/ocr/apikey/created.html", context)
 
     @admin.action(description="Disable selected keys")
     def disable_keys(self, request, queryset):

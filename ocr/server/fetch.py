@@ -96,7 +96,9 @@ def fetch_url(url: str) -> bytes:
             if response.status != 200:
                 raise _download_failed(f"ImageUrl answered HTTP {response.status}")
             data = bytearray()
-            for chunk in response.stream(_CHUNK):
+            # read1: whatever has arrived, so a slow drip cannot hold us past the deadline while
+            # a large read waits to fill up.
+            while chunk := response.read1(_CHUNK):
                 data += chunk
                 if len(data) > MAX_IMAGE_BYTES:
                     raise OcrError("LimitExceeded.TooLargeFileError", "The image behind ImageUrl is larger than 7 MB after Base64.")

@@ -1,0 +1,125 @@
+"""ImageUrl fetching for our API 3.0 server: allowlisted hosts only, no internal addresses, 3 s, 7 MB."""
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from ocr.errors import OcrError
+from ocr.server.fetch import MAX_IMAGE_BYTES, _is_public, fetch_url, host_allowed
+
+REFUSED = "InvalidParameterValue.InvalidParameterValueLimit"
+
+
+@pytest.fixture(scope="module")
+def image_server():
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path == "/card.png":
+                self._send(200, b"\x89PNG fake image bytes")
+            elif self.path == "/redirect":
+                self.send_response(302)
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif self.path == "/slow":
+                self.send_response(200)
+                self.send_header("Content-Length", "1000000")
+                self.end_headers()
+                for _ in range(40):
+                    self.wfile.write(b"x" * 100)
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            elif self.path == "/huge":
+                self._send(200, b"x" * (MAX_IMAGE_BYTES + 1))
+            else:
+                self._send(404, b"not found")
+
+        def _send(self, status, payload):
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def local_allowed(settings):
+    settings.OCR_IMAGE_URL_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.OCR_IMAGE_URL_ALLOW_PRIVATE_ADDRESSES = True
+    return settings
+
+
+def code_for(url):
+    with pytest.raises(OcrError) as info:
+        fetch_url(url)
+    return info.value
+
+
+def test_empty_allowlist_refuses_with_a_clear_message(settings, image_server):
+    settings.OCR_IMAGE_URL_ALLOWED_HOSTS = []
+    error = code_for(image_server + "/card.png")
+    assert error.code == REFUSED and "OCR_IMAGE_URL_ALLOWED_HOSTS" in error.message and not error.transient
+
+
+def test_host_not_on_the_allowlist(settings, image_server):
+    settings.OCR_IMAGE_URL_ALLOWED_HOSTS = ["images.example.com"]
+    assert code_for(image_server + "/card.png").code == REFUSED
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_internal_addresses_refused_even_when_allowlisted(settings, image_server, host):
+    settings.OCR_IMAGE_URL_ALLOWED_HOSTS = [host]
+    settings.OCR_IMAGE_URL_ALLOW_PRIVATE_ADDRESSES = False
+    error = code_for(image_server.replace("127.0.0.1", host) + "/card.png")
+    assert error.code == REFUSED and "non-public" in error.message
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "http://user:pw@127.0.0.1/x", "http://[::1"])
+def test_bad_urls_refused(local_allowed, url):
+    assert code_for(url).code == REFUSED
+
+
+def test_allowed_fetch_returns_the_bytes(local_allowed, image_server):
+    assert fetch_url(image_server + "/card.png") == b"\x89PNG fake image bytes"
+
+
+def test_not_found_and_redirects_are_download_errors(local_allowed, image_server):
+    assert code_for(image_server + "/missing").code == "FailedOperation.DownLoadError"
+    error = code_for(image_server + "/redirect")  # never followed: it could lead anywhere
+    assert error.code == "FailedOperation.DownLoadError" and "302" in error.message
+
+
+def test_slow_download_stops_at_the_limit(local_allowed, image_server):
+    local_allowed.OCR_IMAGE_URL_TIMEOUT_SECONDS = 0.5
+    started = time.monotonic()
+    assert code_for(image_server + "/slow").code == "FailedOperation.DownLoadError"
+    assert time.monotonic() - started < 1.5
+
+
+def test_too_large_image(local_allowed, image_server):
+    assert code_for(image_server + "/huge").code == "LimitExceeded.TooLargeFileError"
+
+
+def test_host_allowlist_matching():
+    allowed = ["cdn.example.com", ".images.example.org"]
+    assert host_allowed("CDN.example.com", allowed)
+    assert host_allowed("a.images.example.org", allowed)
+    assert not host_allowed("images.example.org.evil.com", allowed)
+    assert not host_allowed("xcdn.example.com", allowed)
+
+
+@pytest.mark.parametrize("address,public", [("8.8.8.8", True), ("127.0.0.1", False), ("10.1.2.3", False),
+                                            ("169.254.169.254", False), ("::1", False), ("::ffff:127.0.0.1", False),
+                                            ("100.64.0.1", False), ("0.0.0.0", False), ("2001:4860:4860::8888", True)])
+def test_public_address_check(address, public):
+    assert _is_public(address) is public
