@@ -4,12 +4,18 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import json
+
 import pytest
 
-from ocr.errors import OcrError
+from ocr import tc3
+from ocr.errors import MLID, OcrError
+from ocr.models import ApiKey
+from ocr.synth import generate_card
 from ocr.server.fetch import MAX_IMAGE_BYTES, _is_public, fetch_url, host_allowed
 
 REFUSED = "InvalidParameterValue.InvalidParameterValueLimit"
+CARD, TRUTH = generate_card("MyKad", seed=31)
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +27,8 @@ def image_server():
         def do_GET(self):
             if self.path == "/card.png":
                 self._send(200, b"\x89PNG fake image bytes")
+            elif self.path == "/mykad.png":
+                self._send(200, CARD)
             elif self.path == "/redirect":
                 self.send_response(302)
                 self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
@@ -123,3 +131,28 @@ def test_host_allowlist_matching():
                                             ("100.64.0.1", False), ("0.0.0.0", False), ("2001:4860:4860::8888", True)])
 def test_public_address_check(address, public):
     assert _is_public(address) is public
+
+
+def call_server(client, params: dict) -> dict:
+    key, secret = ApiKey.objects.create_key(f"url-{len(ApiKey.objects.all())}")
+    body = json.dumps(params).encode()
+    headers = tc3.sign_request(secret_id=key.secret_id, secret_key=secret, service="ocr", host="testserver", action=MLID,
+                               version="2018-11-19", body=body, timestamp=int(time.time()))
+    headers.pop("Content-Type")
+    return json.loads(client.post("/", data=body, content_type="application/json", headers=headers).content)["Response"]
+
+
+@pytest.mark.django_db
+def test_server_refuses_image_url_when_no_host_is_allowed(client, settings, image_server):
+    pytest.importorskip("ocr.contract", reason="the offline engine's ocr.contract is not merged yet")
+    settings.OCR_IMAGE_URL_ALLOWED_HOSTS = []
+    response = call_server(client, {"ImageUrl": image_server + "/mykad.png"})
+    assert response["Error"]["Code"] == REFUSED and "OCR_IMAGE_URL_ALLOWED_HOSTS" in response["Error"]["Message"]
+
+
+@pytest.mark.django_db
+def test_server_reads_image_url_and_it_wins_over_base64(client, local_allowed, image_server):
+    pytest.importorskip("ocr.contract", reason="the offline engine's ocr.contract is not merged yet")
+    response = call_server(client, {"ImageUrl": image_server + "/mykad.png", "ImageBase64": "bm90IGFuIGltYWdl"})
+    assert "Error" not in response, response
+    assert response["ID"] == TRUTH["ID"]
