@@ -158,3 +158,20 @@ def test_last_use_is_recorded_only_after_a_valid_signature(client, key):
     post(client, key)
     api_key.refresh_from_db()
     assert api_key.last_used_at is not None
+
+
+def test_unsigned_payload_opt_out_is_honoured_like_tencent(client, key):
+    # The SDK's X-TC-Content-SHA256: UNSIGNED-PAYLOAD hashes the literal string instead of the body.
+    api_key, secret = key
+    timestamp, date = int(time.time()), tc3.utc_date(int(time.time()))
+    headers = {"content-type": "application/json", "host": "testserver"}
+    canonical = tc3.canonical_request("POST", "/", "", headers, ("content-type", "host"), tc3.UNSIGNED_PAYLOAD)
+    signature = tc3.signature_for(secret, date, "ocr", tc3.string_to_sign(timestamp, date, "ocr", canonical))
+    auth = tc3.authorization_header(api_key.secret_id, date, "ocr", ("content-type", "host"), signature)
+    common = {"Host": "testserver", "X-TC-Action": MLID, "X-TC-Version": "2018-11-19", "X-TC-Timestamp": str(timestamp),
+              "Authorization": auth}
+    with_opt_out = client.post("/", data=b"{}", content_type="application/json",
+                               headers={**common, "X-TC-Content-SHA256": "UNSIGNED-PAYLOAD"})
+    without = client.post("/", data=b"{}", content_type="application/json", headers=common)
+    assert not (code_of(json.loads(with_opt_out.content)["Response"]) or "").startswith("AuthFailure")
+    assert code_of(json.loads(without.content)["Response"]) == "AuthFailure.SignatureFailure"
