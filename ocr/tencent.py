@@ -12,8 +12,10 @@ settings for anything not given.
 import base64
 import json
 import logging
+import os
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
@@ -52,8 +54,8 @@ def error_for(code: str, message: str, request_id: str = "", raw: str = "") -> T
 class TencentClient:
     def __init__(
         self,
-        secret_id: str,
-        secret_key: str,
+        secret_id: str = "",
+        secret_key: str = "",
         *,
         url: str = DEFAULT_URL,
         region: str = "ap-singapore",
@@ -64,7 +66,7 @@ class TencentClient:
         session: requests.Session | None = None,
     ):
         if not secret_id or not secret_key:
-            raise ValueError("TencentClient needs a SecretId and a SecretKey")
+            raise ValueError("a Tencent SecretId and SecretKey are required (TENCENT_SECRET_ID, TENCENT_SECRET_KEY)")
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("the Tencent OCR URL must be http(s)://host[:port]/")
@@ -196,4 +198,16 @@ def _settings_config(config: dict) -> dict:
     unknown = set(config) - set(_SETTING_NAMES) - {"language", "session"}
     if unknown:
         raise TypeError(f"unknown Tencent backend option(s): {', '.join(sorted(unknown))}")
+    return config
+
+
+def config_from_env(environ=None) -> dict:
+    """Backend options from TENCENT_* variables (or NAME_FILE, as in kyc.settings), for use without
+    Django, e.g. ``python -m ocr recognize --backend tencent``."""
+    environ = os.environ if environ is None else environ
+    config = {}
+    for option, name in _SETTING_NAMES.items():
+        value = Path(environ[f"{name}_FILE"]).read_text().strip() if environ.get(f"{name}_FILE") else environ.get(name, "")
+        if value:
+            config[option] = float(value) if option.endswith("_timeout") else value
     return config
