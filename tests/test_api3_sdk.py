@@ -141,3 +141,44 @@ def test_rate_limit(engine, key, profile, settings):
     assert sdk_error(lambda: mlid(client, image)).get_code() == "RequestLimitExceeded"
     # Another key has its own quota.
     assert mlid(ocr(ApiKey.objects.create_key("other"), profile), image).ID
+
+
+@pytest.fixture
+def second_server_process(live_server, settings):
+    """Another server process on the same database, as a second gunicorn worker or host would be."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}",
+           "OCR_API_RATE_MLID": "0.01", "OCR_API_RATE_SG": "0.01"}
+    process = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the second server process did not start")
+        yield ClientProfile(httpProfile=HttpProfile(endpoint=f"127.0.0.1:{port}", protocol="http", reqTimeout=30))
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_rate_limit_is_shared_across_server_processes(key, profile, second_server_process, settings):
+    settings.OCR_API_RATE_LIMITS = {MLID: 0.01, SG: 0.01}
+    # Any answer but a rate limit takes the slot in this process; the other process must see it taken.
+    with pytest.raises(TencentCloudSDKException) as first:
+        common(key, profile).call_json(SG, {"ImageBase64": "aGk="})
+    assert first.value.get_code() != "RequestLimitExceeded"
+    error = sdk_error(lambda: common(key, second_server_process).call_json(SG, {"ImageBase64": "aGk="}))
+    assert error.get_code() == "RequestLimitExceeded"
