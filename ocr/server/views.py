@@ -9,9 +9,9 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.http.request import RawPostDataException
-from django.core.exceptions import RequestDataTooBig
 
 from kyc.ratelimit import limit_for_rate, try_acquire
 from ocr.errors import ACTIONS, VERSION, OcrError
