@@ -1,8 +1,11 @@
-"""python -m ocr recognize --action MLIDCardOCR|RecognizeSingaporeIDCardOCR [--ret-image] [--back FILE] FILE [FILE ...]
+"""python -m ocr recognize --action MLIDCardOCR|RecognizeSingaporeIDCardOCR [--backend local|tencent] [--ret-image] [--back FILE] FILE [FILE ...]
 
 Prints one line of JSON per image, `{"Response": {...}}`, exactly what the HTTP API would answer.
 Each file goes through the same request validation as the server (as ImageBase64), so limits and
 errors are identical. Models load once for the whole run. Exit 0 when every line is a success.
+
+``--backend tencent`` sends the files to Tencent Cloud instead (or any API 3.0 server, ours included),
+configured by TENCENT_OCR_URL, TENCENT_SECRET_ID, TENCENT_SECRET_KEY, TENCENT_REGION, TENCENT_TOKEN.
 """
 
 import argparse
@@ -15,7 +18,14 @@ from .errors import ACTIONS, MLID, OcrError
 
 
 def _recognize(args, out) -> int:
-    from .contract import recognize_request
+    if args.backend == "tencent":
+        try:
+            recognize_request = _tencent_recognizer()
+        except (ValueError, OSError) as e:
+            print(f"--backend tencent: {e}", file=sys.stderr)
+            return 2
+    else:
+        from .contract import recognize_request
 
     if args.back and args.action != MLID:
         print(f"--back is only for {MLID}", file=sys.stderr)
@@ -48,12 +58,29 @@ def _recognize(args, out) -> int:
     return status
 
 
+def _tencent_recognizer():
+    """recognize_request's signature over the tencent backend, so both backends share one loop."""
+    from .backends import get_backend
+    from .tencent import config_from_env
+
+    backend = get_backend("tencent", **config_from_env())
+
+    def recognize(action: str, body: dict) -> dict:
+        back = base64.b64decode(body["BackImageBase64"]) if "BackImageBase64" in body else None
+        ret_image = bool(body.get("RetImage") or body.get("ReturnHeadImage"))
+        return backend.recognize(action, base64.b64decode(body["ImageBase64"]), back=back, ret_image=ret_image).response
+
+    return recognize
+
+
 def main(argv=None, out=None) -> int:
     out = out or sys.stdout
     ap = argparse.ArgumentParser(prog="python -m ocr", description="Offline Tencent-compatible ID card OCR.")
     sub = ap.add_subparsers(dest="command", required=True)
     rec = sub.add_parser("recognize", help="recognise card images and print Tencent responses")
     rec.add_argument("--action", required=True, choices=ACTIONS)
+    rec.add_argument("--backend", choices=("local", "tencent"), default="local",
+                     help="local: the offline engine (default); tencent: Tencent Cloud API 3.0 (TENCENT_* variables)")
     rec.add_argument("--ret-image", action="store_true", help="return the portrait (RetImage / ReturnHeadImage)")
     rec.add_argument("--back", metavar="FILE", help="MyKad back image (MLIDCardOCR only)")
     rec.add_argument("files", nargs="+", metavar="FILE")

@@ -15,6 +15,8 @@ TRANSIENT_CODES = frozenset(
         "FailedOperation.WarningServiceFailed",
         # Not a Tencent code: our own name for a network failure or a non-200 HTTP status.
         "ClientError.NetworkError",
+        # Not a Tencent code either: a 200 whose body is not API 3.0 JSON (a proxy's error page).
+        "ClientError.InvalidResponse",
     }
 )
 
