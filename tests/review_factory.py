@@ -5,6 +5,7 @@ import io
 import json
 from datetime import timedelta
 
+import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -69,3 +70,9 @@ def make_submission(
         CardWarning.objects.create(submission=submission, side="front", code=code, score=score, box=box)
     submission_refresh_summary(submission=submission)
     return submission
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The personas' passwords hash in microseconds instead of a second (import into a test module)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
