@@ -81,7 +81,7 @@ def test_reassign_requires_senior_or_admin(client, request, submission, persona,
 
 
 @pytest.mark.parametrize("persona", ROLES)
-def test_unknown_submission_is_404(client, request, persona):
+def test_unknown_submission_is_404(db, client, request, persona):
     _login(client, request, persona)
     assert client.get(reverse("review:detail", args=[uuid.uuid4()])).status_code == 404
 
