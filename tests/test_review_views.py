@@ -52,14 +52,26 @@ def test_search_by_reference_name_or_full_id_shown_masked(client, reviewer):
     make_submission(ref="ABC-123")
     make_submission(ref="SG-1", country="SG")
     client.force_login(reviewer)
-    get = lambda q: client.get(reverse("review:queue"), {"q": q})  # noqa: E731
-    assert refs(get("abc-1")) == ["ABC-123"]
-    assert refs(get("tan ah")) == ["SG-1"]
-    assert refs(get("710716086085")) == ["ABC-123"]
-    assert refs(get("s1234567d")) == ["SG-1"]
-    assert refs(get("710716")) == []  # ID numbers match in full only
-    page = get("710716-08-6085").content.decode()
-    assert "710716-**-****" in page and "710716-08-6085" not in page.replace('value="710716-08-6085"', "")
+
+    def search(q):
+        return client.post(reverse("review:search"), {"q": q, "filters": "country="}, follow=True)
+
+    assert refs(search("abc-1")) == ["ABC-123"]
+    assert refs(search("tan ah")) == ["SG-1"]
+    assert refs(search("710716086085")) == ["ABC-123"]
+    assert refs(search("s1234567d")) == ["SG-1"]
+    assert refs(search("710716")) == []  # ID numbers match in full only
+    response = search("710716-08-6085")
+    page = response.content.decode()
+    assert "710716-**-****" in page and "710716-08-6085" not in page
+    # The number never travels in a URL: the search is a POST, kept in the session.
+    assert all("710716" not in url for url, _ in response.redirect_chain)
+    assert refs(search("")) == ["ABC-123", "SG-1"]
+
+
+def test_search_rejects_get(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get(reverse("review:search")).status_code == 405
 
 
 def test_queue_is_paginated(client, reviewer, settings):

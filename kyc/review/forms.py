@@ -6,9 +6,15 @@ from .labels import WARNING_LABELS
 from .selectors import WAITING
 
 
-class QueueFilterForm(forms.Form):
+class SearchForm(forms.Form):
+    """Sent by POST and kept in the session: a full ID number never appears in a URL or a log."""
+
     q = forms.CharField(required=False, label="Search", max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "Reference, name or full ID number", "type": "search"}))
+    filters = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+
+class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[(WAITING, "Waiting for review")] + list(Status.choices))
     assignee = forms.ChoiceField(required=False)
     country = forms.ChoiceField(required=False, choices=[("", "Any")] + list(Country.choices))

@@ -55,6 +55,14 @@ def _id_search_forms(query: str) -> list[str]:
     return sorted(forms)
 
 
+def mask_if_id_number(query: str) -> str:
+    """A search shown back to the reviewer: masked when it is an ID number, as typed otherwise."""
+    compact = re.sub(r"[\s-]", "", query).upper()
+    if re.fullmatch(r"\d{12}|[STFGM]\d{7}[A-Z]", compact):
+        return mask_id_number(compact)
+    return query
+
+
 def queue_submissions(*, user, filters: dict) -> QuerySet:
     """The queue, filtered. With no filters: waiting, mine or unassigned, oldest first."""
     qs = Submission.objects.select_related("assignee").annotate(warning_count=Count("warnings", distinct=True))

@@ -5,6 +5,7 @@ from . import views
 app_name = "review"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("search/", views.search, name="search"),
     path("next/", views.next_card, name="next"),
     path("<uuid:pk>/", views.detail, name="detail"),
     path("<uuid:pk>/images/<uuid:image_id>/", views.image, name="image"),

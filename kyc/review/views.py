@@ -10,13 +10,17 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import CardImage, Side
 from ..services import review as services
 from . import forms
 from .access import get_submission_for_user, require_review_access
-from .selectors import next_submission, portrait_jpeg, queue_submissions, reviewers, submission_detail
+from .selectors import mask_if_id_number, next_submission, portrait_jpeg, queue_submissions, reviewers, submission_detail
+
+
+SEARCH_SESSION_KEY = "review_queue_search"
 
 
 def _refused(request, exc: Exception) -> None:
@@ -39,13 +43,37 @@ def queue(request):
     require_review_access(request.user)
     people = list(reviewers())
     form = forms.QueueFilterForm(request.GET or None, reviewers=people)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = dict(form.cleaned_data) if form.is_bound and form.is_valid() else {}
+    search = request.session.get(SEARCH_SESSION_KEY, "")
+    filters["q"] = search
     page = Paginator(queue_submissions(user=request.user, filters=filters), settings.REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "review/queue.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {
+        "form": form,
+        "search_form": forms.SearchForm(initial={"filters": query.urlencode()}),
+        "search_shown": mask_if_id_number(search),
+        "page": page,
+        "query": query.urlencode(),
+    }
+    return render(request, "review/queue.html", context)
+
+
+@require_POST
+@sensitive_post_parameters("q")
+def search(request):
+    require_review_access(request.user)
+    form = forms.SearchForm(request.POST)
+    form.is_valid()
+    query = form.cleaned_data.get("q", "")
+    if query:
+        request.session[SEARCH_SESSION_KEY] = query
+    else:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+    filters = form.cleaned_data.get("filters", "").replace("\r", "").replace("\n", "")
+    return redirect(reverse("review:queue") + (f"?{filters}" if filters else ""))
 
 
 @require_GET
@@ -148,6 +176,7 @@ def reassign(request, pk):
 
 
 @require_POST
+@sensitive_post_parameters("value")
 def correct(request, pk):
     submission = get_submission_for_user(request.user, pk, perm="review_submission")
     form = forms.CorrectionForm(request.POST)
