@@ -31,7 +31,7 @@ def _login(client, request, persona):
 
 
 GET_URLS = ["queue", "next", "detail", "image", "portrait"]
-POST_URLS = ["search", "claim", "release", "reassign", "correct", "approve", "reject", "reupload", "note", "reveal"]
+POST_URLS = ["search", "claim", "release", "reassign", "correct", "approve", "reject", "reupload", "retry_ocr", "note", "reveal"]
 
 
 @pytest.mark.parametrize("name", GET_URLS + POST_URLS)
@@ -63,7 +63,7 @@ def test_post_only_views_reject_get(client, request, submission, persona, name):
 
 
 @pytest.mark.parametrize("persona", ROLES)
-@pytest.mark.parametrize("name", ["search", "claim", "release", "correct", "approve", "reject", "reupload", "note", "reveal"])
+@pytest.mark.parametrize("name", ["search", "claim", "release", "correct", "approve", "reject", "reupload", "retry_ocr", "note", "reveal"])
 def test_roles_can_post_review_actions(client, request, submission, persona, name):
     _login(client, request, persona)
     # An empty form is refused politely (a message and a redirect), never a 500.

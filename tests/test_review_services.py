@@ -215,3 +215,28 @@ def test_notes_need_text_and_the_role(clean, reviewer, outsider):
     with pytest.raises(ReviewRefused):
         review.note_add(submission=clean, user=outsider, text="hi")
     assert review.note_add(submission=clean, user=reviewer, text="Called the branch").text == "Called the branch"
+
+
+def test_ocr_retry_goes_through_the_pipeline_for_the_assignee_only(db, reviewer, second_reviewer, monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("kyc.services.pipeline")
+    fake.ocr_retry = lambda *, submission, actor: calls.append((submission.pk, actor.user)) or submission
+    monkeypatch.setitem(sys.modules, "kyc.services.pipeline", fake)
+    failed = make_submission(status=Status.OCR_FAILED, assignee=reviewer)
+    with pytest.raises(ReviewRefused, match="Only rita"):
+        review.review_ocr_retry(submission=failed, user=second_reviewer)
+    review.review_ocr_retry(submission=failed, user=reviewer)
+    assert calls == [(failed.pk, reviewer)]
+
+
+def test_ocr_retry_without_the_pipeline_is_refused_politely(db, reviewer, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "kyc.services.pipeline", None)  # import fails
+    assert not review.ocr_retry_available()
+    failed = make_submission(status=Status.OCR_FAILED, assignee=reviewer)
+    with pytest.raises(ReviewRefused, match="not available"):
+        review.review_ocr_retry(submission=failed, user=reviewer)

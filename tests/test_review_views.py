@@ -178,3 +178,17 @@ def test_query_count_does_not_grow_with_submissions(client, reviewer, page):
     for i in range(27):
         make_submission(ref=f"B{i}", warnings=[(-9108, 50, None), (-9101, 40, None)])
     assert _queries(client, url) == few
+
+
+def test_timeline_shows_audited_ocr_attempts_once_and_notifications(client, reviewer):
+    from kyc.audit import Actor, audit_record
+
+    s = make_submission()
+    attempt = s.ocr_attempts.get()
+    audit_record(actor=Actor.system(), event="ocr.attempt", subject=attempt, submission=s,
+                 after={"backend": "local", "action": "MLIDCardOCR", "sides": "front", "error_code": "", "latency_ms": 410})
+    audit_record(actor=Actor.system(), event="webhook.delivered", subject=s, after={"status_code": 200, "attempt": 1})
+    client.force_login(reviewer)
+    page = client.get(reverse("review:detail", args=[s.pk])).content.decode()
+    assert page.count("read the card, 0.41 s") == 1
+    assert "Portal notified (HTTP 200, attempt 1)" in page

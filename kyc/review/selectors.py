@@ -249,6 +249,19 @@ def _describe(event: AuditEvent, country: str) -> str:
             return text
         case "note.added":
             return "Added an internal note"
+        case "ocr.attempt":
+            outcome = f"failed: {after['error_code']}" if after.get("error_code") else "read the card"
+            latency = f", {after['latency_ms'] / 1000:.2f} s" if isinstance(after.get("latency_ms"), (int, float)) else ""
+            return f"OCR {after.get('backend', '')} {after.get('action', '')} ({after.get('sides', '')}) {outcome}{latency}"
+        case "webhook.delivered":
+            return f"Portal notified (HTTP {after.get('status_code')}, attempt {after.get('attempt')})"
+        case "webhook.failed":
+            detail = after.get("status_code") or after.get("error", "")
+            return f"Portal notification failed ({detail}, attempt {after.get('attempt')}); will retry"
+        case "webhook.refused" | "webhook.skipped":
+            return f"Portal not notified ({after.get('reason') or after.get('error', '')})"
+        case "webhook.gave_up":
+            return f"Portal notification given up after {after.get('attempts')} attempts"
     return event.event.replace(".", " ").replace("_", " ").capitalize()
 
 
@@ -295,11 +308,13 @@ def submission_detail(*, submission: Submission, user, revealed: bool = False) -
         first = firsts[-1] if firsts else None
     notes = list(Note.objects.filter(submission=submission).select_related("author"))
 
-    timeline = [
-        TimelineEntry(e.created_at, e.actor_label, _describe(e, submission.country), e.event.split(".")[0])
-        for e in AuditEvent.objects.filter(submission=submission).order_by("created_at", "id")
-    ]
+    events = list(AuditEvent.objects.filter(submission=submission).order_by("created_at", "id"))
+    timeline = [TimelineEntry(e.created_at, e.actor_label, _describe(e, submission.country), e.event.split(".")[0]) for e in events]
+    # The pipeline audits each attempt; attempts stored without an audit row are listed from the table.
+    audited = {e.subject_id for e in events if e.event == "ocr.attempt"}
     for a in attempts:
+        if str(a.pk) in audited:
+            continue
         outcome = f"failed: {a.error_code}" if a.error_code else "read the card"
         latency = f", {a.latency_ms / 1000:.2f} s" if a.latency_ms is not None else ""
         timeline.append(TimelineEntry(a.created_at, f"OCR {a.get_backend_display()}", f"{a.action} ({a.sides}) {outcome}{latency}", "ocr"))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<uuid:pk>/approve/", views.approve, name="approve"),
     path("<uuid:pk>/reject/", views.reject, name="reject"),
     path("<uuid:pk>/reupload/", views.reupload, name="reupload"),
+    path("<uuid:pk>/retry-ocr/", views.retry_ocr, name="retry_ocr"),
     path("<uuid:pk>/notes/", views.note, name="note"),
     path("<uuid:pk>/reveal/", views.reveal, name="reveal"),
 ]

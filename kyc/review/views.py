@@ -104,6 +104,7 @@ def detail(request, pk):
         "reupload_form": forms.ReuploadForm(),
         "approve_form": forms.ApproveForm(),
         "note_form": forms.NoteForm(),
+        "can_retry_ocr": services.ocr_retry_available(),
     }
     if request.user.has_perm("kyc.reassign_submission"):
         context["reassign_form"] = forms.ReassignForm(reviewers=reviewers(), initial={"to_user": submission.assignee_id})
@@ -221,6 +222,18 @@ def reject(request, pk):
 @require_POST
 def reupload(request, pk):
     return _decide(request, pk, forms.ReuploadForm, services.review_request_reupload, "New upload requested")
+
+
+@require_POST
+def retry_ocr(request, pk):
+    submission = get_submission_for_user(request.user, pk, perm="review_submission")
+    try:
+        services.review_ocr_retry(submission=submission, user=request.user)
+    except services.ReviewRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "OCR will run again; the card returns to the queue when it has been read.")
+    return _back(submission)
 
 
 @require_POST
