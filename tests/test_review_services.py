@@ -1,7 +1,6 @@
 """The review rules, enforced in the services whatever the screen shows."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from kyc.models import AuditEvent, Decision, Status
 from kyc.services import review

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
@@ -65,8 +65,7 @@ def mask_if_id_number(query: str) -> str:
 
 def queue_submissions(*, user, filters: dict) -> QuerySet:
     """The queue, filtered. With no filters: waiting, mine or unassigned, oldest first."""
-    qs = Submission.objects.select_related("assignee").annotate(warning_count=Count("warnings", distinct=True))
-    qs = qs.prefetch_related(Prefetch("warnings", queryset=CardWarning.objects.only("submission_id", "code")))
+    qs = Submission.objects.select_related("assignee").prefetch_related(Prefetch("warnings", queryset=CardWarning.objects.only("submission_id", "code")))
 
     status = filters.get("status") or WAITING
     qs = qs.filter(status__in=waiting_statuses(user)) if status == WAITING else qs.filter(status=status)
@@ -143,7 +142,6 @@ class TimelineEntry:
 @dataclass
 class Detail:
     submission: Submission
-    masked_id: str
     images: list[CardImage]
     warnings: list[dict]
     checks_disabled: bool
@@ -322,7 +320,6 @@ def submission_detail(*, submission: Submission, user, revealed: bool = False) -
 
     return Detail(
         submission=submission,
-        masked_id=submission.id_number if revealed else mask_id_number(submission.id_number, submission.country),
         images=images,
         warnings=[{"code": w.code, "label": warning_label(w.code), "score": w.score, "side": w.side, "box": w.box} for w in warnings],
         checks_disabled=any(w.code == CHECKS_DISABLED for w in warnings),
