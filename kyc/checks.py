@@ -182,7 +182,9 @@ def nric_checks(fields: dict[str, str], *, today: date) -> list[Check]:
         same = match[1] == expected_prefix and int(match[2][:2]) == born.year % 100
         checks.append(
             Check("birth_year", "Birth year from NRIC", PASS if same else FAIL,
-                  f"Born {born.year}: expected {expected_prefix}{born.year % 100:02d}…" + (" — matches." if same else f", got {number[:3]}…"),
+                  # Never echo the number's digits: the screen shows it masked.
+                  f"Born {born.year}: the number should start {expected_prefix}{born.year % 100:02d}"
+                  + (" and does." if same else " and does not."),
                   ("ID", "Birthday"))
         )
     if fields.get("Sex", "").strip() and parse_sex(fields["Sex"]) is None:

@@ -105,7 +105,7 @@ def test_claim_correct_and_approve_with_four_eyes(browser, live_server, reviewer
 
 def test_request_a_reupload_then_the_next_card_opens(browser, live_server, reviewer):
     first = make_submission(ref="BLURRY-1", age_minutes=60, warnings=[(-9108, 91, None)])
-    upcoming = make_submission(ref="NEXT-2", age_minutes=10)
+    upcoming = make_submission(ref="NEXT-2", age_minutes=10, country="SG", warnings=[(-9109, None, None)])
 
     page = signed_in(browser, live_server, reviewer)
     page.goto(f"{live_server.url}/review/{first.pk}/")
@@ -119,6 +119,9 @@ def test_request_a_reupload_then_the_next_card_opens(browser, live_server, revie
     page.click("#dlg-reupload button:has-text('Confirm request')")
     page.wait_for_url(f"{live_server.url}/review/{upcoming.pk}/")
     assert "New upload requested: BLURRY-1." in page.inner_text(".messages")
+    # The next card has no warning checks: it must never look clean.
+    assert "Warning checks not enabled — review manually" in page.inner_text(".warnings")
+    shot(page, "next-card-sg")
     first.refresh_from_db()
     assert first.status == Status.REUPLOAD_REQUESTED
     assert first.decisions.get().reason_codes == ["blurry"]
