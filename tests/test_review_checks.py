@@ -86,3 +86,8 @@ def test_no_id_number_is_unknown():
 ])
 def test_masking(value, country, masked):
     assert mask_id_number(value, country) == masked
+
+
+def test_check_details_never_echo_masked_digits():
+    checks = card_checks("SG", "NRIC", {"ID": "S1234567D", "Birthday": "12/04/1988"}, today=TODAY)
+    assert all("1234" not in c.detail and "S12" not in c.detail for c in checks)
