@@ -223,6 +223,14 @@ OCR_RETRY_BACKOFF_SECONDS = env_number("OCR_RETRY_BACKOFF_SECONDS", 2.0, kind=fl
 OCR_RETRY_BACKOFF_MAX_SECONDS = env_number("OCR_RETRY_BACKOFF_MAX_SECONDS", 300.0, kind=float)
 # Uploads whose OCR task never ran (broker down when they arrived) are queued again after this long.
 OCR_REQUEUE_AFTER_SECONDS = env_number("OCR_REQUEUE_AFTER_SECONDS", 120)
+# The periodic sweep that queues those uploads again (run by `celery beat`, or a worker with -B).
+CELERY_BEAT_SCHEDULE = {
+    "ocr-requeue-stale": {
+        "task": "kyc.tasks.requeue_stale_ocr",
+        "schedule": env_number("OCR_REQUEUE_SWEEP_SECONDS", 60.0, kind=float, minimum=1),
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- OCR backends ---------------------------------------------------------------------------------
 OCR_BACKEND = env_choice("OCR_BACKEND", "local", ("local", "tencent"))
@@ -242,6 +250,8 @@ OCR_RATE_LIMITS = {
     "MLIDCardOCR": env_number("OCR_RATE_MLID", 5, kind=float),
     "RecognizeSingaporeIDCardOCR": env_number("OCR_RATE_SG", 20, kind=float),
 }
+# How long a worker waits in-process for a free slot before handing the wait to a Celery retry.
+OCR_RATE_WAIT_SECONDS = env_number("OCR_RATE_WAIT_SECONDS", 2.0, kind=float)
 
 # --- Our API 3.0 server (Tencent-compatible) ------------------------------------------------------
 OCR_API_RATE_LIMITS = {

@@ -7,6 +7,7 @@ inner ``Response`` object (with ``RequestId``) and the body exactly as returned;
 
 import json
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -34,11 +35,24 @@ class LocalBackend:
         return OcrReply(response=response, raw=json.dumps({"Response": response}, ensure_ascii=False))
 
 
-def get_backend(name: str, **config) -> Backend:
-    if name == "local":
-        return LocalBackend()
-    if name == "tencent":
-        from .tencent import TencentBackend
+def _local(**config) -> Backend:
+    return LocalBackend()
 
-        return TencentBackend(**config)
-    raise ValueError(f"unknown OCR backend {name!r}: use local or tencent")
+
+def _tencent(**config) -> Backend:
+    from .tencent import TencentBackend
+
+    return TencentBackend(**config)
+
+
+# Backends by name. A registry rather than an if-chain so that tests can put a real backend that fails
+# on purpose under a name (and settings.OCR_BACKEND to it) instead of patching the pipeline's insides.
+BACKENDS: dict[str, Callable[..., Backend]] = {"local": _local, "tencent": _tencent}
+
+
+def get_backend(name: str, **config) -> Backend:
+    try:
+        factory = BACKENDS[name]
+    except KeyError:
+        raise ValueError(f"unknown OCR backend {name!r}: use {' or '.join(BACKENDS)}") from None
+    return factory(**config)

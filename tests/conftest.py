@@ -50,3 +50,38 @@ def portal_client(db):
         token_prefix=PORTAL_TOKEN[:8],
         webhook_secret_encrypted=encrypt(WEBHOOK_SECRET),
     )
+
+
+# --- Celery and storage, kept away from the developer's ./var --------------------------------------
+
+
+def use_broker(url: str, **transport_options) -> None:
+    """Point the Celery app at another broker, dropping the connection pools built for the old one."""
+    from kyc.celery import app
+
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = transport_options
+    # Only forget them: kombu keeps pools per broker URL and hands the same ones back when a URL returns.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_in_memory():
+    """Every task the suite queues goes to kombu's in-process memory broker, never to the filesystem
+    broker under ./var that `make run`'s worker reads (the in-suite worker reads the memory one)."""
+    use_broker("memory://", polling_interval=0.05)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Card images written by a test land in its own temporary folder, not in ./var."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
+        },
+    }
+    return tmp_path / "media"
