@@ -2,9 +2,7 @@
 
 import base64
 import io
-import sys
 import time
-import types
 import uuid
 
 import pytest
@@ -37,25 +35,6 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
-
-
-@pytest.fixture(autouse=True)
-def ocr_pipeline(monkeypatch):
-    """Uploads queue OCR on commit through kyc.services.pipeline (branch `pipeline`); until it is
-    merged a stand-in lets the import succeed. These tests never commit, so it is never called."""
-    try:
-        import kyc.services.pipeline  # noqa: F401
-    except ImportError:
-        monkeypatch.setitem(sys.modules, "kyc.services.pipeline", types.SimpleNamespace(ocr_enqueue=lambda **kw: None))
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-    return tmp_path
 
 
 @pytest.fixture
