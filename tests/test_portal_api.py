@@ -263,14 +263,18 @@ def test_status_shows_no_decision_before_one(api):
 def test_status_shows_the_decision_reasons_and_approved_fields(api, reviewer):
     submission = Submission.objects.get(pk=post_multipart(api).json()["id"])
     fields = {"Name": "TAN AH KOW", "ID": "880101-14-5678"}
-    Decision.objects.create(submission=submission, action="approve", made_by=reviewer, approved_fields=fields,
+    # The shape kyc.services.review records: the approved values beside internal review detail.
+    record = {"fields": fields, "ocr": {"Name": "TAN AH K0W"}, "confidence": {"Name": 0.71},
+              "warnings": [-9107], "first_approval_by": "sam"}
+    Decision.objects.create(submission=submission, action="approve", made_by=reviewer, approved_fields=record,
                             reason_codes=["ok"], comment="internal remark")
     Submission.objects.filter(pk=submission.pk).update(status=Status.APPROVED)
     body = api.get(f"{URL}/{submission.pk}").json()
     assert body["status"] == "approved"
     assert body["decision"]["outcome"] == "approved" and body["decision"]["approved_fields"] == fields
     assert body["decision"]["reason_codes"] == ["ok"]
-    assert "internal remark" not in str(body)
+    for internal in ("internal remark", "K0W", "sam", "-9107", "0.71"):
+        assert internal not in str(body), internal
 
 
 def test_a_client_cannot_see_another_clients_submission(api, other_api):

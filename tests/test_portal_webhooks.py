@@ -80,7 +80,7 @@ def approved(portal_client):
         country="MY", portal_client=portal_client, external_ref="A-1", status=Status.APPROVED
     )
     decision = Decision.objects.create(
-        submission=submission, action="approve", made_by=None, approved_fields={"Name": "TAN AH KOW"}
+        submission=submission, action="approve", made_by=None, approved_fields={"fields": {"Name": "TAN AH KOW"}, "first_approval_by": "sam"}
     )
     return submission, decision
 
@@ -109,6 +109,7 @@ def test_the_receiver_verifies_a_delivered_decision(approved, portal_client, rec
     assert event["id"] == "evt-1" and event["type"] == "submission.approved"
     assert event["data"]["id"] == str(submission.pk) and event["data"]["external_ref"] == "A-1"
     assert event["data"]["decision"]["approved_fields"] == {"Name": "TAN AH KOW"}
+    assert "sam" not in json.dumps(event), "who reviewed is internal"
     [(name, after)] = timeline(submission)
     assert name == "webhook.delivered" and after["status_code"] == 200 and after["attempt"] == 1
     assert AuditEvent.objects.get(event="webhook.delivered").subject_id == str(decision.pk)

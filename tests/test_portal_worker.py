@@ -72,7 +72,7 @@ def test_an_api_upload_is_read_by_a_real_worker_and_the_decision_delivered(
         # What the reviewer services do on approval (branch `review`): decide, commit, then signal.
         with transaction.atomic():
             decision = Decision.objects.create(
-                submission=submission, action="approve", made_by=reviewer, approved_fields={"ID": "710716-08-6085"}
+                submission=submission, action="approve", made_by=reviewer, approved_fields={"fields": {"ID": "710716-08-6085"}}
             )
             submission_transition(submission=submission, to=Status.APPROVED, actor=Actor.of_user(reviewer))
             transaction.on_commit(
@@ -82,5 +82,6 @@ def test_an_api_upload_is_read_by_a_real_worker_and_the_decision_delivered(
 
     assert server.refused == []
     assert event["type"] == "submission.approved" and event["data"]["external_ref"] == "E2E-1"
+    assert event["data"]["decision"]["approved_fields"] == {"ID": "710716-08-6085"}
     assert api.get(f"/api/v1/submissions/{submission_id}").json()["decision"]["outcome"] == "approved"
     assert submission.audit_events.filter(event="webhook.delivered").exists()

@@ -118,6 +118,14 @@ def _system_rejection_reason(submission: Submission) -> str:
     return (event.after or {}).get("reason", "") if event else ""
 
 
+def _approved_fields(decision: Decision) -> dict | None:
+    """Only the approved values. The rest of the approval record (raw OCR values, confidences,
+    warnings, who gave the first approval) is internal to the review team."""
+    if decision.action != Decision.Action.APPROVE or not isinstance(decision.approved_fields, dict):
+        return None
+    return decision.approved_fields.get("fields")
+
+
 def _decision_out(submission: Submission, decision: Decision | None) -> dict:
     if decision is None:  # rejected by the system (the re-upload cap), not by a reviewer
         reason = _system_rejection_reason(submission)
@@ -128,7 +136,7 @@ def _decision_out(submission: Submission, decision: Decision | None) -> dict:
     return {
         "outcome": OUTCOMES[decision.action],
         "reason_codes": list(decision.reason_codes or []),
-        "approved_fields": decision.approved_fields if decision.action == Decision.Action.APPROVE else None,
+        "approved_fields": _approved_fields(decision),
         "decided_at": decision.created_at,
     }
 

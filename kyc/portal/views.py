@@ -61,7 +61,8 @@ class PortalView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > MAX_REQUEST_BYTES:
             raise ApiError(
                 "request_too_large", f"At most {MAX_REQUEST_BYTES} bytes are accepted.",
                 status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,

@@ -86,6 +86,8 @@ class _CheckedConnectionMixin:
         for family, type_, proto, _, sockaddr in infos:
             sock = socket.socket(family, type_, proto)
             try:
+                for option in self.socket_options or ():
+                    sock.setsockopt(*option)
                 sock.settimeout(self.timeout)
                 sock.connect(sockaddr)  # the address just checked, not a second lookup
                 return sock
@@ -161,6 +163,8 @@ def webhook_deliver(*, submission_id, decision_id, event_id: str, attempt: int) 
     submission = Submission.objects.select_related("portal_client").get(pk=submission_id)
     decision = Decision.objects.get(pk=decision_id) if decision_id else None
     client = submission.portal_client
+    if client is None:
+        return Attempt(delivered=False, retryable=False)  # not a portal upload: nobody to tell
     # The host only: a URL's path or query may hold the client's own secret.
     base = {"event_id": event_id, "attempt": attempt, "host": urlsplit(client.webhook_url).hostname or ""}
     if not client.webhook_url or not client.is_active:
