@@ -41,7 +41,8 @@ def in_reviewer_queue(submission, reviewer) -> bool:
 
 @pytest.mark.worker
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test removes the role groups migrations made.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_api_upload_is_read_by_a_real_worker_and_the_decision_delivered(
     portal_client, reviewer, receiver, settings, monkeypatch  # noqa: F811
 ):
@@ -85,3 +86,25 @@ def test_an_api_upload_is_read_by_a_real_worker_and_the_decision_delivered(
     assert event["data"]["decision"]["approved_fields"] == {"ID": "710716-08-6085"}
     assert api.get(f"/api/v1/submissions/{submission_id}").json()["decision"]["outcome"] == "approved"
     assert submission.audit_events.filter(event="webhook.delivered").exists()
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+# serialized_rollback: the flush after a transactional test removes the role groups migrations made.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_offline_engine_reads_an_api_upload_in_the_worker(portal_client, reviewer, settings):
+    from ocr.synth import generate_card
+
+    settings.OCR_BACKEND = "local"
+    card, truth = generate_card("MyKad", seed=7, scene="crop")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {PORTAL_TOKEN}")
+    with start_worker(app, perform_ping_check=False, queues=["default", "ocr"], shutdown_timeout=60):
+        response = api.post("/api/v1/submissions", {"country": "MY", "front": SimpleUploadedFile("f.jpg", card)})
+        assert response.status_code == 201, response.content
+        submission_id = response.json()["id"]
+        wait_for(lambda: api.get(f"/api/v1/submissions/{submission_id}").json()["status"] in REVIEWABLE_STATUSES, 90)
+    submission = Submission.objects.get(pk=submission_id)
+    assert submission.status == Status.NEEDS_REVIEW, submission.ocr_error_message
+    assert submission.id_number == truth["ID"]
+    assert in_reviewer_queue(submission, reviewer)
