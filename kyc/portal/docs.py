@@ -23,7 +23,7 @@ same key returns the first result instead of creating a duplicate.
 ## Webhooks
 On each decision (approved, rejected, re-upload requested) we POST a JSON event to your webhook
 URL: `{"id": "<event id>", "type": "submission.approved", "data": {...same as GET /submissions/<id>...}}`.
-Answer any 2xx within 10 seconds. Anything else is retried with exponential backoff for several
+Answer any 2xx within 10 seconds. Anything else is retried with exponential backoff for about two
 hours; the event `id` stays the same across retries, so ignore ids you have already processed.
 
 Every request carries `KYC-Signature: t=<unix time>,v1=<hex>`, where `v1` is

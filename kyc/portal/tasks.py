@@ -12,8 +12,8 @@ from .webhooks import webhook_deliver, webhook_gave_up, webhook_should_notify
 
 logger = logging.getLogger(__name__)
 
-# 30 s, 1 min, 2 min ... capped at an hour: about four hours in all with the default 8 retries, long
-# enough to outlast a receiver's deployment or short outage.
+# 30 s, 1 min, 2 min ... capped at an hour: about two hours in all with the default 8 retries, long
+# enough to outlast a receiver's deployment or a short outage.
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 

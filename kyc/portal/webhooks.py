@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from django.db import transaction
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -37,7 +36,6 @@ from ..models import Decision, Submission
 from .serializers import submission_out
 
 SIGNATURE_HEADER = "KYC-Signature"
-DEFAULT_TOLERANCE_SECONDS = 300
 
 
 class WebhookUrlRefused(Exception):
@@ -136,7 +134,8 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def webhook_payload(*, submission: Submission, decision: Decision | None, event_id: str) -> bytes:
-    """Built from the decision, which never changes, so every retry sends the same body."""
+    """Described as of the decision (never as the submission is now), so that a retry hours later
+    still tells what was decided."""
     data = submission_out(submission, decision=decision, as_notified=True)
     body = {"id": event_id, "type": f"submission.{data['decision']['outcome']}", "data": data}
     return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
@@ -152,10 +151,7 @@ class Attempt:
 
 
 def _record(submission: Submission, decision: Decision | None, event: str, after: dict) -> None:
-    with transaction.atomic():
-        audit_record(
-            actor=Actor.system(), event=event, subject=decision or submission, submission=submission, after=after
-        )
+    audit_record(actor=Actor.system(), event=event, subject=decision or submission, submission=submission, after=after)
 
 
 def webhook_deliver(*, submission_id, decision_id, event_id: str, attempt: int) -> Attempt:
@@ -183,7 +179,9 @@ def webhook_deliver(*, submission_id, decision_id, event_id: str, attempt: int) 
             response = session.post(
                 client.webhook_url, data=body, headers=headers,
                 timeout=settings.WEBHOOK_TIMEOUT_SECONDS, allow_redirects=False,
+                stream=True,  # only the status is used: a huge or endless response body is never read
             )
+            response.close()
     except WebhookUrlRefused as exc:
         _record(submission, decision, "webhook.refused", {**base, "error": str(exc)})
         return Attempt(delivered=False, retryable=False)
