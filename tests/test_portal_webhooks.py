@@ -228,3 +228,20 @@ def test_a_broker_outage_does_not_undo_the_decision(approved, portal_client, mon
     portal_client.save()
     submission, decision = approved
     webhook_schedule(submission_id=submission.pk, decision_id=decision.pk)  # logs, does not raise
+
+
+def test_it_connects_to_the_address_it_checked(approved, portal_client, receiver, allow_private, monkeypatch):
+    # The name resolves once, and the connection goes to that answer (no second lookup to rebind).
+    server = receiver(200)
+    lookups = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolve(host, port, *args, **kwargs):
+        lookups.append(host)
+        return real_getaddrinfo("127.0.0.1" if host == "hooks.example.com" else host, port, *args, **kwargs)
+
+    monkeypatch.setattr("kyc.portal.webhooks.socket.getaddrinfo", resolve)
+    portal_client.webhook_url = server.url.replace("127.0.0.1", "hooks.example.com")
+    portal_client.save()
+    send(*approved)
+    assert len(server.events) == 1 and lookups == ["hooks.example.com"]
