@@ -313,3 +313,22 @@ class RateLimitWindow(models.Model):
     key = models.CharField(max_length=200, primary_key=True)
     window_start = models.FloatField()
     count = models.PositiveIntegerField(default=0)
+
+
+class IdempotencyKey(models.Model):
+    """A portal client's ``Idempotency-Key`` and the submission its first request produced.
+
+    Written in the same transaction as the upload, and unique per client, so that a retry (even one
+    racing the original) returns the first result instead of storing a second card.
+    """
+
+    portal_client = models.ForeignKey(PortalClient, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of what the request asked for (operation, country, reference, image digests): the same
+    # key with a different request is the client's bug, and is refused rather than silently replayed.
+    fingerprint = models.CharField(max_length=64)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["portal_client", "key"], name="one_idempotency_key_per_client")]
