@@ -11,3 +11,12 @@ GROUP_PERMISSIONS = {
     SENIOR_REVIEWER: _REVIEW + ["second_approve_submission", "reassign_submission"],
     ADMIN: _REVIEW + ["second_approve_submission", "reassign_submission"],
 }
+
+
+def ensure_roles(**kwargs) -> None:
+    """Create the role groups with their permissions; safe to run any number of times."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, codenames in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(content_type__app_label="kyc", codename__in=codenames))

@@ -41,8 +41,8 @@ def in_reviewer_queue(submission, reviewer) -> bool:
 
 @pytest.mark.worker
 @pytest.mark.slow
-# serialized_rollback: the flush after a transactional test removes the role groups migrations made.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+@pytest.mark.django_db(transaction=True)
 def test_an_api_upload_is_read_by_a_real_worker_and_the_decision_delivered(
     portal_client, reviewer, receiver, settings, monkeypatch  # noqa: F811
 ):
@@ -90,8 +90,8 @@ def test_an_api_upload_is_read_by_a_real_worker_and_the_decision_delivered(
 
 @pytest.mark.worker
 @pytest.mark.slow
-# serialized_rollback: the flush after a transactional test removes the role groups migrations made.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+@pytest.mark.django_db(transaction=True)
 def test_the_offline_engine_reads_an_api_upload_in_the_worker(portal_client, reviewer, settings):
     from ocr.synth import generate_card
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kyc', '0002_roles'),
+        ('kyc', '0001_initial'),
     ]
 
     operations = [
