@@ -318,6 +318,13 @@ def test_an_upload_is_kept_when_the_broker_is_down_and_queued_later(
     assert len(queued_messages()) == 1
 
 
+def test_the_sweep_stops_at_the_first_failure_while_the_broker_is_still_down(db, broker_down, caplog):
+    for _ in range(3):
+        Submission.objects.create(country="MY")
+    assert pipeline.ocr_requeue_stale() == 0
+    assert caplog.text.count("not queued") == 1  # one try, not one per waiting upload
+
+
 def test_the_sweep_leaves_submissions_that_are_past_received(db):
     for status in (Status.PROCESSING, Status.NEEDS_REVIEW, Status.OCR_FAILED):
         Submission.objects.create(country="MY", status=status)

@@ -114,7 +114,12 @@ def ocr_requeue_stale() -> int:
     and does nothing. Returns how many were queued."""
     cutoff = timezone.now() - timedelta(seconds=settings.OCR_REQUEUE_AFTER_SECONDS)
     stale = Submission.objects.filter(Q(ocr_queued_at__isnull=True) | Q(ocr_queued_at__lt=cutoff), status=Status.RECEIVED)
-    return sum(ocr_enqueue(submission_id=pk) for pk in stale.values_list("pk", flat=True))
+    queued = 0
+    for pk in stale.order_by("created_at").values_list("pk", flat=True):
+        if not ocr_enqueue(submission_id=pk):
+            break  # the broker is still down: the next sweep tries again, oldest first
+        queued += 1
+    return queued
 
 
 @transaction.atomic
