@@ -1,0 +1,148 @@
+"""One recognition: decode, find and warp the card, read it, extract fields, score them, crop the
+portrait, run the card checks, and assemble the response exactly as Tencent shapes it."""
+
+import json
+import logging
+import uuid
+
+import numpy as np
+
+from ..checks import run_checks
+from ..checks.context import CardView
+from ..errors import MLID, SG, OcrError
+from . import fields_my, fields_sg
+from .card import find_card, warp
+from .imageio import decode
+from .portrait import REGION_LEFT, REGION_RIGHT, crop_portrait, find_face
+from .recog import read_card, read_region
+from .text import to_lines
+
+log = logging.getLogger(__name__)
+
+MY_KEYS = ("ID", "Name", "Address", "Sex", "Warn", "Image", "AdvancedInfo", "Type", "Birthday", "MyKadNumber", "WarnCardInfos")
+SG_KEYS = ("ChName", "EnName", "Sex", "CountryOfBirth", "Birthday", "Address", "ID", "Race", "NRICCode", "PostCode",
+           "DateOfExpiration", "DateOfIssue", "Photo", "WarnCardInfos", "AdvancedInfo")
+
+
+def _background_colour(card: np.ndarray) -> np.ndarray:
+    """The card's base colour: the median of its brighter half, where ink and photo are not."""
+    small = card[::6, ::6].reshape(-1, 3).astype(np.float32)
+    lum = small.mean(axis=1)
+    return np.median(small[lum >= np.percentile(lum, 50)], axis=0)
+
+
+def _read(rgb: np.ndarray, quad):
+    card = warp(rgb, quad)
+    lines, flipped = read_card(card)
+    if flipped:
+        card = np.ascontiguousarray(card[::-1, ::-1])
+    return card, lines
+
+
+def _view(action, side, raw, fmt, rgb, quad, card, text_lines) -> CardView:
+    return CardView(action=action, side=side, raw_bytes=raw, image_format=fmt, original=rgb,
+                    quad=None if quad is None else np.asarray(quad, np.float32), warped=card, text_lines=text_lines)
+
+
+def _analyse(action: str, raw: bytes, want_face: bool):
+    """Everything about one image: (view, fields, confidences)."""
+    rgb, fmt = decode(action, raw)
+    quad = find_card(rgb)
+    card, text_lines = _read(rgb, quad)
+    h, w = card.shape[:2]
+    lines = to_lines(text_lines)
+    if action == MLID:
+        ok = fields_my.looks_malaysian(lines)
+        if not ok and quad is not None:
+            # The outline we found may have been wrong (a shadow, a patterned desk): try the whole frame.
+            card2, tl2 = _read(rgb, None)
+            l2 = to_lines(tl2)
+            if fields_my.looks_malaysian(l2):
+                quad, card, text_lines, lines, ok = None, card2, tl2, l2, True
+        if not ok:
+            raise OcrError("FailedOperation.NoMASIDCard", "No Malaysian identity card was found in the image.")
+        fields, conf = fields_my.extract_front(lines, w, h, _background_colour(card))
+        side = "front"
+        region = REGION_LEFT if fields["Type"] == "IKAD" else REGION_RIGHT
+    else:
+        side = fields_sg.side_of(lines)
+        if side == "front":
+            fields, conf = fields_sg.extract_front(lines, w, h, reread=lambda *box: read_region(card, *box))
+        else:
+            fields, conf = fields_sg.extract_back(lines, w, h)
+        if not any(fields.values()) and quad is not None:
+            card2, tl2 = _read(rgb, None)
+            l2 = to_lines(tl2)
+            side = fields_sg.side_of(l2)
+            f2, c2 = (fields_sg.extract_front if side == "front" else fields_sg.extract_back)(l2, w, h)
+            if any(f2.values()):
+                quad, card, text_lines, lines, fields, conf = None, card2, tl2, l2, f2, c2
+        if not any(fields.values()):
+            raise OcrError("FailedOperation.OcrFailed", "No Singapore identity card fields could be read from the image.")
+        region = REGION_LEFT
+    view = _view(action, side, raw, fmt, rgb, quad, card, text_lines)
+    view.fields = {k: v for k, v in fields.items()}
+    portrait = ""
+    if side == "front":
+        # The checks use the face box as well, so look for it even when no portrait was asked for.
+        face = find_face(card, region)
+        view.face_box = face
+        if face is not None and want_face:
+            portrait = crop_portrait(card, face, region)
+    return view, fields, conf, portrait
+
+
+def _advanced(fields: dict, conf: dict) -> str:
+    return json.dumps({k: {"Confidence": f"{min(1.0, max(0.0, conf.get(k, 0.0))):.4f}"} for k, v in fields.items() if v and k in conf},
+                      separators=(",", ":"))
+
+
+def recognize_images(action: str, image: bytes, back: bytes | None = None, ret_image: bool = False) -> dict:
+    """The inner Tencent `Response` for one card (MY front [+ back], or one SG side)."""
+    request_id = str(uuid.uuid4())
+    if action not in (MLID, SG):
+        raise OcrError("InvalidAction", f"The action {action!r} is not one of {MLID}, {SG}.", request_id)
+    if back is not None and action != MLID:
+        raise OcrError("UnknownParameter", "Only MLIDCardOCR takes a back image.", request_id)
+    try:
+        view, fields, conf, portrait = _analyse(action, image, ret_image)
+        warns = list(run_checks(view))
+        back_fields = {}
+        if back is not None:
+            brgb, bfmt = decode(action, back)
+            bquad = find_card(brgb)
+            bcard, btl = _read(brgb, bquad)
+            number, nconf = fields_my.extract_back(to_lines(btl))
+            back_fields["MyKadNumber"] = number
+            if number:
+                conf["MyKadNumber"] = nconf
+                if fields.get("ID") and number != fields["ID"]:
+                    # Front and back disagree: at least one is misread (or the card is not genuine).
+                    conf["MyKadNumber"] *= 0.5
+                    conf["ID"] = conf.get("ID", 0) * 0.5
+            bview = _view(action, "back", back, bfmt, brgb, bquad, bcard, btl)
+            bview.fields = dict(back_fields)
+            warns += list(run_checks(bview))
+    except OcrError as e:
+        e.request_id = e.request_id or request_id
+        raise
+    except Exception as e:  # noqa: BLE001 - every failure must reach the caller as a Tencent error
+        log.exception("recognition failed")
+        raise OcrError("FailedOperation.OcrFailed", f"OCR failed: {type(e).__name__}.", request_id) from None
+    fields.update(back_fields)
+    keys = MY_KEYS if action == MLID else SG_KEYS
+    resp = {k: "" for k in keys}
+    for k, v in fields.items():
+        if k in resp:
+            resp[k] = v
+    if action == MLID:
+        resp["Warn"] = []
+        resp["Image"] = portrait if ret_image else ""
+    else:
+        resp["Photo"] = portrait if ret_image else ""
+    resp["AdvancedInfo"] = _advanced(fields, conf)
+    # One warning code may be raised by both sides: report it once, with every detail.
+    resp["WarnCardInfos"] = sorted({d.code for d in warns})
+    resp["WarnDetails"] = [d.as_dict() for d in warns]
+    resp["RequestId"] = request_id
+    return resp
