@@ -1,0 +1,202 @@
+"""-9104 digitally edited ("PS").
+
+Layered, high-precision signals, strongest first; the score is the strongest that fired:
+1. the file names an image editor (EXIF Software, XMP creator tool, Photoshop's APP13, a JPEG
+   comment) - an ID photo straight from a phone camera carries none of these;
+2. the printed content contradicts itself (MyKad: birth date and sex digit of the number against the
+   printed date and sex, place code; NRIC: check letter, birth year prefix);
+3. a field or the portrait has far less sensor noise than the rest of the card: typed-over text,
+   a pasted portrait and a region spliced from a re-compressed photo are all cleaner than the
+   camera's own pixels. Measured on the original pixels inside the card outline, because the
+   perspective warp averages noise away.
+Error-level analysis is deliberately not used to decide (it lights up on any high-contrast edge)."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from .common import box_to_original, card_quad, clamp_score, grey, line_rect, threshold
+from .context import CardView, WarnDetail
+
+CODE = -9104
+DEFAULT_THRESHOLD = 70
+
+EDITORS = re.compile(
+    rb"photoshop|gimp|picsart|snapseed|pixlr|paint\.net|canva|affinity|lightroom|photopea|"
+    rb"fotor|inshot|meitu|facetune|photodirector|corel|paintshop|krita|acdsee|polarr|vsco",
+    re.IGNORECASE,
+)
+
+
+def metadata_score(view: CardView) -> int:
+    try:
+        img = Image.open(io.BytesIO(view.raw_bytes))
+    except Exception:  # the engine decoded it; a second decode failing says nothing about edits
+        return 0
+    found: list[bytes] = []
+    exif = img.getexif()
+    for tag in (0x0131, 0x013B, 0x010E):  # Software, Artist, ImageDescription
+        value = exif.get(tag)
+        if value:
+            found.append(str(value).encode("utf-8", "replace"))
+    for key in ("comment", "xmp", "XML:com.adobe.xmp", "Software", "software"):
+        value = img.info.get(key)
+        if value:
+            found.append(value if isinstance(value, bytes) else str(value).encode("utf-8", "replace"))
+    if "photoshop" in img.info or "adobe" in img.info:  # APP13 8BIM / APP14 Adobe segments
+        return 95
+    return 95 if any(EDITORS.search(v) for v in found) else 0
+
+
+# --- content consistency ------------------------------------------------------------------------
+
+UNUSED_PB = {0, 17, 18, 19, 20, 69, 70, 73, 80, 81, 94, 95, 96, 97}
+
+
+def _parse_date(text: str) -> date | None:
+    m = re.search(r"(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{4})", text or "")
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def mykad_problems(fields: dict[str, str]) -> list[str]:
+    number = re.sub(r"\D", "", fields.get("ID", ""))
+    if len(number) != 12:
+        return []  # not read in full: OCR, not the card, is the likelier cause
+    problems = []
+    yy, mm, dd, pb, last = int(number[:2]), int(number[2:4]), int(number[4:6]), int(number[6:8]), int(number[11])
+    try:
+        date(2000, mm, dd)  # leap-safe validity of month and day
+    except ValueError:
+        problems.append("number holds no valid date")
+    if pb in UNUSED_PB:
+        problems.append(f"place code {pb:02d} is not issued")
+    printed = _parse_date(fields.get("Birthday", ""))
+    if printed and (printed.year % 100, printed.month, printed.day) != (yy, mm, dd):
+        problems.append("birth date disagrees with the number")
+    sex = (fields.get("Sex") or "").upper()
+    if sex in ("LELAKI", "MALE", "M") and last % 2 == 0 or sex in ("PEREMPUAN", "FEMALE", "F") and last % 2 == 1:
+        problems.append("sex disagrees with the number's last digit")
+    return problems
+
+
+NRIC_LETTERS = {"ST": "JZIHGFEDCBA", "FG": "XWUTRQPNMLK", "M": "XWUTRQPNJLK"}
+NRIC_OFFSET = {"S": 0, "F": 0, "T": 4, "G": 4, "M": 3}
+
+
+def nric_problems(fields: dict[str, str]) -> list[str]:
+    m = re.fullmatch(r"([STFGM])(\d{7})([A-Z])", re.sub(r"\s", "", fields.get("ID", "")).upper())
+    if not m:
+        return []
+    prefix, digits, letter = m.groups()
+    r = (sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2))) + NRIC_OFFSET[prefix]) % 11
+    table = next(v for k, v in NRIC_LETTERS.items() if prefix in k)
+    problems = [] if table[r] == letter else ["NRIC check letter is wrong"]
+    born = _parse_date(fields.get("Birthday", ""))
+    if born and prefix in "ST" and born.year >= 1968 and (prefix == "T") == (born.year >= 2000):
+        if digits[:2] != f"{born.year % 100:02d}":
+            problems.append("NRIC year digits disagree with the birth date")
+    return problems
+
+
+def content_score(view: CardView) -> int:
+    if view.action == "RecognizeSingaporeIDCardOCR":
+        problems = nric_problems(view.fields)
+    else:
+        problems = mykad_problems(view.fields)
+    return 90 if problems else 0
+
+
+# --- noise consistency --------------------------------------------------------------------------
+
+BLOCK = 16
+
+
+def _noise_map(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per 16x16 block: sensor noise sigma (Immerkaer's estimator on flat pixels) and how many
+    usable flat pixels the block had."""
+    k = np.float32([[1, -2, 1], [-2, 4, -2], [1, -2, 1]])
+    res = np.abs(cv2.filter2D(g, cv2.CV_32F, k))
+    gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)
+    # flat pixels only (edges of text would read as noise); clipped pixels have none to measure
+    flat = ((gx * gx + gy * gy) < 40.0**2) & (g > 8) & (g < 247)
+    flat = cv2.erode(flat.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
+    h, w = g.shape
+    bh, bw = h // BLOCK, w // BLOCK
+    res_b = (res * flat)[: bh * BLOCK, : bw * BLOCK].reshape(bh, BLOCK, bw, BLOCK).sum((1, 3))
+    n_b = flat[: bh * BLOCK, : bw * BLOCK].reshape(bh, BLOCK, bw, BLOCK).sum((1, 3))
+    sigma = np.sqrt(np.pi / 2) / 6 * res_b / np.maximum(n_b, 1)
+    return sigma, n_b
+
+
+def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
+    quad = card_quad(view)
+    h, w = view.original.shape[:2]
+    # the card in original pixels, on an axis-aligned rectangle: resampled at close to 1:1 with
+    # nearest neighbour so that the noise survives
+    cw = int(np.linalg.norm(quad[1] - quad[0]))
+    ch = int(np.linalg.norm(quad[3] - quad[0]))
+    if cw < 200 or ch < 120:
+        return 0, None
+    s = min(1.0, 800.0 / cw)
+    cw, ch = int(cw * s), int(ch * s)
+    m = cv2.getPerspectiveTransform(quad, np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]]))
+    card = cv2.warpPerspective(view.original, m, (cw, ch), flags=cv2.INTER_NEAREST)
+    g = grey(card).astype(np.float32)
+    sigma, n = _noise_map(g)
+    ok = n >= BLOCK * BLOCK * 0.3
+    if ok.sum() < 20:
+        return 0, None
+    typical = float(np.median(sigma[ok]))
+    if typical < 0.6:
+        return 0, None  # the camera (or its denoiser) left no noise to compare against
+    sx, sy = cw / view.warped.shape[1], ch / view.warped.shape[0]
+    regions = [line_rect(t.box) for t in view.text_lines]
+    if view.face_box:
+        regions.append(view.face_box)
+    best, best_box = 0.0, None
+    for x, y, rw, rh in regions:
+        bx0, by0 = int(x * sx) // BLOCK, int(y * sy) // BLOCK
+        bx1, by1 = int((x + rw) * sx) // BLOCK + 1, int((y + rh) * sy) // BLOCK + 1
+        sub_ok = ok[by0:by1, bx0:bx1]
+        if sub_ok.sum() < 3:
+            continue
+        local = float(np.median(sigma[by0:by1, bx0:bx1][sub_ok]))
+        ratio = local / typical
+        sc = (0.6 - ratio) / 0.6 * 100 + 40  # a field at under ~a third of the card's noise is not the camera's
+        if sc > best:
+            best, best_box = sc, (x, y, rw, rh)
+    return clamp_score(best), best_box
+
+
+def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
+    meta = metadata_score(view)
+    content = content_score(view)
+    noise, box = noise_analysis(view)
+    s = max(meta, content, noise)
+    return s, (box if noise == s and box else None)
+
+
+def score(view: CardView) -> int:
+    return analyse(view)[0]
+
+
+def measures(view: CardView):
+    return metadata_score(view), content_score(view), noise_analysis(view)[0]
+
+
+def check(view: CardView) -> WarnDetail | None:
+    s, box = analyse(view)
+    if s < threshold(CODE, DEFAULT_THRESHOLD):
+        return None
+    return WarnDetail(CODE, s, box_to_original(view, box) if box else None)

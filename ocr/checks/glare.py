@@ -1,0 +1,104 @@
+"""-9107 glare: a reflection on the laminate that hides what is under it.
+
+The published pitfall: "V >= 245 and S <= 30" fires on white card areas and over-exposed frames.
+So a pixel is glare only relative to the card's own white level (not an absolute number), the blob
+must be clipped and textureless, brighter than the ring around it, and have the soft halo of a
+reflection rather than the hard edge of a printed white area. The score grows with the blob's size
+and with what it hides: text lines and the portrait."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .common import box_to_original, clamp_score, line_rect, overlap, resized, threshold
+from .context import CardView, WarnDetail
+
+CODE = -9107
+DEFAULT_THRESHOLD = 60
+WIDTH = 400
+DEBUG = False
+
+
+def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None, dict]:
+    img = resized(view.warped, WIDTH)
+    scale = WIDTH / view.warped.shape[1]
+    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+    v = hsv[..., 2].astype(np.float32)
+    s = hsv[..., 1].astype(np.float32)
+    # the card's own white level; a broad halo can lift it to the ceiling, then only clipped pixels
+    # count and the surround test below must tell glare from plain over-exposure
+    white = float(np.percentile(v, 80))
+    # bright beyond the card's white, near the sensor's ceiling, colourless
+    level = min(max(white + 8.0, 240.0), 250.0)
+    cand = ((v >= level) & (s <= 45)).astype(np.uint8)
+    local_std = cv2.blur(v * v, (5, 5)) - cv2.blur(v, (5, 5)) ** 2
+    cand &= (local_std < 60).astype(np.uint8)  # textureless: the text under it is washed out
+    cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, 8)
+    area_card = float(v.size)
+    best, best_box, info = 0.0, None, {}
+    lines = [line_rect(t.box, scale) for t in view.text_lines]
+    face = tuple(int(x * scale) for x in view.face_box) if view.face_box else None
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        frac = area / area_card
+        if frac < 0.003 or frac > 0.5:
+            continue
+        blob = (labels[y:y + h, x:x + w] == i)
+        pad = max(10, int(max(w, h) * 0.5))
+        y0, y1, x0, x1 = max(0, y - pad), min(v.shape[0], y + h + pad), max(0, x - pad), min(v.shape[1], x + w + pad)
+        comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
+        # the candidate mask stops ~2 px short of any hard edge (the texture test), so the "near"
+        # ring starts 3 px out to land beyond a printed area's edge
+        near = cv2.dilate(comp, np.ones((13, 13), np.uint8)) - cv2.dilate(comp, np.ones((7, 7), np.uint8))
+        far = cv2.dilate(comp, np.ones((2 * pad + 1, 2 * pad + 1), np.uint8)) - cv2.dilate(comp, np.ones((15, 15), np.uint8))
+        roi = v[y0:y1, x0:x1]
+        if far.sum() < 10:
+            continue
+        near_v, far_v = float(np.median(roi[near > 0])), float(np.median(roi[far > 0]))
+        contrast = 255.0 - far_v  # how far the surround is below the clipped core
+        # a reflection's halo (the light falls off over distance, a printed white area drops at
+        # once) raises the score; it is no gate, because around the portrait the surround is too
+        # mixed to measure it
+        halo = (near_v - far_v) / max(contrast, 1.0)
+        clipped = float((roi[comp > 0] >= 250).mean())
+        if DEBUG:
+            print("blob", frac, near_v, far_v, contrast, halo, clipped)
+        if contrast < 15 or clipped < 0.5:
+            continue
+        if white >= 250 and (frac < 0.03 or halo < 0.5):
+            continue  # an over-exposed card clips in fragments everywhere: only a big, haloed blob counts
+        box = (int(x), int(y), int(w), int(h))
+        if face and _only_portrait_background(labels == i, face):
+            continue
+        hides = sum(overlap(box, ln) > 0.15 for ln in lines) + (2 if face and overlap(box, face) > 0.1 else 0)
+        sc = 50 + 900 * min(frac, 0.05) + 10 * min(hides, 3) + 15 * float(np.clip(halo, 0, 1))
+        if sc > best:
+            best, best_box, info = sc, box, {"frac": frac, "halo": halo, "contrast": contrast, "hides": hides, "white": white}
+    return clamp_score(best), best_box, info
+
+
+def _only_portrait_background(blob: np.ndarray, face: tuple[int, int, int, int]) -> bool:
+    """Portrait backgrounds are plain and light, and clip in bright light: that is not glare unless
+    the blob spills over the middle of the portrait, where the face is."""
+    fx, fy, fw, fh = face
+    inside = blob[fy:fy + fh, fx:fx + fw].sum()
+    centre = blob[fy + int(fh * 0.3):fy + int(fh * 0.7), fx + int(fw * 0.3):fx + int(fw * 0.7)].sum()
+    return inside >= 0.7 * blob.sum() and centre == 0
+
+
+def measures(view: CardView):
+    sc, box, info = analyse(view)
+    return tuple(info.values())
+
+
+def score(view: CardView) -> int:
+    return analyse(view)[0]
+
+
+def check(view: CardView) -> WarnDetail | None:
+    s, box, _ = analyse(view)
+    if s < threshold(CODE, DEFAULT_THRESHOLD):
+        return None
+    return WarnDetail(CODE, s, box_to_original(view, box, WIDTH / view.warped.shape[1]))
