@@ -9,6 +9,8 @@ added to, edited or deleted, and ID numbers are shown masked.
 import json
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -20,6 +22,7 @@ from .models import (
     CardImage,
     CardWarning,
     Decision,
+    IdempotencyKey,
     Note,
     OcrAttempt,
     PortalClient,
@@ -27,6 +30,8 @@ from .models import (
     Status,
     Submission,
 )
+from .portal.services import portal_client_create, portal_client_revoke, portal_client_rotate_token
+from .portal.webhooks import WebhookUrlRefused, webhook_url_check
 from .services.pipeline import ocr_retry
 from .services.submissions import IllegalTransition
 
@@ -260,22 +265,48 @@ class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(PortalClient)
 class PortalClientAdmin(admin.ModelAdmin):
-    """Tokens and webhook secrets are created and rotated by the portal's commands (shown once,
-    stored hashed or encrypted); here a client can be renamed, repointed or switched off."""
+    """Adding a client issues its API token and webhook signing secret, shown once on the next page
+    (stored hashed / encrypted). Rotation and revocation go through the audited portal services."""
 
     list_display = ["name", "token_prefix", "is_active", "webhook_url", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["is_active", "created_at"]
     search_fields = ["name", "token_prefix", "webhook_url"]
-    fields = ["name", "webhook_url", "is_active", "token_prefix", "created_at", "token_rotated_at", "revoked_at", "last_used_at"]
     readonly_fields = ["token_prefix", "created_at", "token_rotated_at", "revoked_at", "last_used_at"]
+    actions = ["rotate_tokens", "revoke_clients"]
 
-    def has_add_permission(self, request):
-        return False
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "webhook_url"]
+        return ["name", "webhook_url", "is_active", *self.readonly_fields]
 
     def has_delete_permission(self, request, obj=None):
         return False  # its submissions and audit events point at it
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        def clean_webhook_url(form_self):
+            url = form_self.cleaned_data["webhook_url"]
+            if url:
+                try:
+                    webhook_url_check(url)
+                except WebhookUrlRefused as exc:
+                    raise ValidationError(str(exc)) from None
+            return url
+
+        form.clean_webhook_url = clean_webhook_url
+        return form
+
     def save_model(self, request, obj, form, change):
+        if not change:
+            issued = portal_client_create(
+                name=form.cleaned_data["name"], webhook_url=form.cleaned_data["webhook_url"], actor=Actor.of_user(request.user)
+            )
+            obj.pk = issued.client.pk
+            # Kept on the request only for response_add: never in a message (messages may be stored
+            # in the session table), never in the database in clear.
+            request._issued_credentials = issued
+            return
         # The admin's change view runs in one transaction: the audit row is written with the change.
         before = {name: form.initial.get(name) for name in form.changed_data}
         super().save_model(request, obj, form, change)
@@ -287,6 +318,47 @@ class PortalClientAdmin(admin.ModelAdmin):
                 before=before,
                 after={name: form.cleaned_data[name] for name in form.changed_data},
             )
+
+    def _show_once(self, request, client, token, webhook_secret=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "client": client,
+            "token": token,
+            "webhook_secret": webhook_secret,
+            "opts": self.model._meta,
+            "title": "Portal client credentials",
+        }
+        # Admin views are never_cache, so the page holding the secrets is not kept by the browser.
+        return TemplateResponse(request, "admin/kyc/portalclient/credentials.html", context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        issued = getattr(request, "_issued_credentials", None)
+        if issued is None:
+            return super().response_add(request, obj, post_url_continue)
+        return self._show_once(request, issued.client, issued.token, issued.webhook_secret)
+
+    @admin.action(description="Rotate the API token of the selected client")
+    def rotate_tokens(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Rotate one client at a time: its new token is shown once.", messages.ERROR)
+            return None
+        client = queryset.get()
+        token = portal_client_rotate_token(client=client, actor=Actor.of_user(request.user))
+        client.refresh_from_db()
+        return self._show_once(request, client, token)
+
+    @admin.action(description="Revoke the selected clients (their tokens stop working)")
+    def revoke_clients(self, request, queryset):
+        for client in queryset:
+            portal_client_revoke(client=client, actor=Actor.of_user(request.user))
+        self.message_user(request, f"{queryset.count()} client(s) revoked.", messages.SUCCESS)
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["key", "portal_client", "submission", "created_at"]
+    list_filter = ["portal_client"]
+    search_fields = ["key"]
 
 
 @admin.register(RateLimitWindow)

@@ -146,3 +146,54 @@ def test_a_portal_client_switched_off_in_the_admin_is_audited(admin_client, admi
     assert event.actor_user == admin_user and event.subject_id == str(portal_client.pk)
     assert event.before == {"webhook_url": "", "is_active": True}
     assert event.after == {"webhook_url": "https://shop-a.example/hook", "is_active": False}
+
+
+def test_adding_a_portal_client_in_the_admin_shows_its_credentials_once(admin_client, admin_user):
+    from kyc.crypto import decrypt, token_hash
+    from kyc.models import PortalClient
+
+    response = admin_client.post(
+        reverse("admin:kyc_portalclient_add"), {"name": "shop-b", "webhook_url": "https://shop-b.example/hook"}
+    )
+    assert response.status_code == 200
+    client = PortalClient.objects.get(name="shop-b")
+    token, secret = response.context["token"], response.context["webhook_secret"]
+    assert client.token_hash == token_hash(token) and token not in client.token_hash
+    assert decrypt(client.webhook_secret_encrypted) == secret and secret not in client.webhook_secret_encrypted
+    assert token in response.content.decode() and "no-store" in response["Cache-Control"]
+    assert AuditEvent.objects.get(event="portal_client.created").actor_user == admin_user
+    # Shown once: the change page afterwards carries neither.
+    page = admin_client.get(reverse("admin:kyc_portalclient_change", args=[client.pk])).content.decode()
+    assert token not in page and secret not in page
+
+
+def test_the_admin_refuses_a_webhook_url_that_is_not_http(admin_client):
+    from kyc.models import PortalClient
+
+    response = admin_client.post(reverse("admin:kyc_portalclient_add"), {"name": "shop-c", "webhook_url": "ftp://x.example/"})
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    assert not PortalClient.objects.filter(name="shop-c").exists()
+
+
+def test_rotating_a_token_in_the_admin_replaces_it_and_shows_the_new_one_once(admin_client, portal_client):
+    from kyc.crypto import token_hash
+
+    old_hash = portal_client.token_hash
+    response = admin_client.post(
+        reverse("admin:kyc_portalclient_changelist"),
+        {"action": "rotate_tokens", "_selected_action": [portal_client.pk]},
+    )
+    portal_client.refresh_from_db()
+    assert portal_client.token_hash != old_hash
+    assert portal_client.token_hash == token_hash(response.context["token"])
+    assert AuditEvent.objects.filter(event="portal_client.token_rotated").count() == 1
+
+
+def test_revoking_in_the_admin_switches_the_client_off_with_an_audit_event(admin_client, portal_client):
+    admin_client.post(
+        reverse("admin:kyc_portalclient_changelist"),
+        {"action": "revoke_clients", "_selected_action": [portal_client.pk]},
+    )
+    portal_client.refresh_from_db()
+    assert portal_client.is_active is False and portal_client.revoked_at is not None
+    assert AuditEvent.objects.filter(event="portal_client.revoked", subject_id=str(portal_client.pk)).exists()
