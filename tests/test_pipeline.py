@@ -364,21 +364,24 @@ def test_only_a_failed_ocr_can_be_retried(db, backend, reviewer):
         pipeline.ocr_retry(submission=submission, actor=Actor.of_user(reviewer))
 
 
-def test_a_new_round_replaces_ocr_values_and_warnings_but_keeps_corrections(db, use_backend, reviewer):
+def test_a_new_round_replaces_ocr_values_and_warnings_and_clears_corrections_of_the_old_images(db, use_backend, reviewer):
     backend = use_backend(ScriptedBackend())
     submission = upload("MY")
     run(submission, task_id="round-0")
     CardField.objects.filter(submission=submission, name="Name").update(corrected_value="KAVIN ONG KHI MIN")
     submission_transition(submission=submission, to=Status.REUPLOAD_REQUESTED, actor=Actor.of_user(reviewer))
 
-    backend.answers[(MLID, False)] = {"ID": "710716-08-6085", "Name": "KAVIN ONG KHI MIN", "WarnCardInfos": [-9108]}
+    backend.answers[(MLID, False)] = {"ID": "710716-08-6085", "Name": "KAVIN ONG KHI MN", "WarnCardInfos": [-9108]}
     submission = submission_add_images(submission=submission, front=card_png(seed=9), actor=Actor.system())
     run(submission, task_id="round-1")
 
     submission.refresh_from_db()
     assert submission.status == Status.NEEDS_REVIEW and submission.generation == 1
     fields = {f.name: f for f in CardField.objects.filter(submission=submission)}
-    assert fields["Name"].ocr_value == "KAVIN ONG KHI MIN" and fields["Name"].corrected_value == "KAVIN ONG KHI MIN"
+    # The correction was made while looking at the old images: it is cleared, and kept in the log.
+    assert fields["Name"].ocr_value == "KAVIN ONG KHI MN" and fields["Name"].corrected_value is None
+    cleared = AuditEvent.objects.get(submission=submission, event="field.corrections_cleared")
+    assert cleared.before == {"Name": "KAVIN ONG KHI MIN"} and cleared.after == {"generation": 1}
     assert fields["Address"].ocr_value == "" and fields["Address"].source_attempt is None  # not read this round
     assert [w.code for w in CardWarning.objects.filter(submission=submission)] == [-9108]
     assert OcrAttempt.objects.filter(submission=submission).count() == 2  # round 0's attempt is kept

@@ -327,6 +327,30 @@ def _warnings(submission: Submission, attempt: OcrAttempt, response: dict) -> li
     return warnings
 
 
+def _clear_corrections_of_earlier_rounds(submission: Submission, fields) -> None:
+    """A correction made while looking at earlier images says nothing about a re-uploaded card.
+
+    What it said stays in the audit log (this event and the original field.corrected one).
+    """
+    stale = [
+        f
+        for f in fields
+        if f.is_corrected and (f.source_attempt is None or f.source_attempt.generation < submission.generation)
+    ]
+    if not stale:
+        return
+    audit_record(
+        actor=Actor.system(),
+        event="field.corrections_cleared",
+        subject=submission,
+        before={f.name: f.corrected_value for f in stale},
+        after={"generation": submission.generation},
+    )
+    CardField.objects.filter(pk__in=[f.pk for f in stale]).update(
+        corrected_value=None, corrected_by=None, corrected_at=None
+    )
+
+
 @transaction.atomic
 def _store_result(*, submission_id, task_id: str, generation: int | None, attempts: list[OcrAttempt]) -> str:
     submission = Submission.objects.select_for_update().get(pk=submission_id)
@@ -334,9 +358,10 @@ def _store_result(*, submission_id, task_id: str, generation: int | None, attemp
         return Outcome.SKIPPED
     results = [(attempt, _response_of(attempt)) for attempt in attempts]
     merged = _merged_fields(results)
-    existing = {f.name: f for f in CardField.objects.filter(submission=submission)}
+    existing = {f.name: f for f in CardField.objects.filter(submission=submission).select_related("source_attempt")}
+    _clear_corrections_of_earlier_rounds(submission, existing.values())
     for name, (value, confidence, attempt) in merged.items():
-        # Reviewer corrections stay where they are: only the OCR side of a field is replaced.
+        # Reviewer corrections of this round stay where they are: only the OCR side is replaced.
         CardField.objects.update_or_create(
             submission=submission, name=name, defaults={"ocr_value": value, "confidence": confidence, "source_attempt": attempt}
         )
