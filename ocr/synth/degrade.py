@@ -107,7 +107,15 @@ def _random_quad(rng: np.random.Generator, w: int, h: int, fill: float, tilt: fl
     pts = np.array([[-cw / 2, -ch / 2], [cw / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]])
     pts = pts + rng.uniform(-tilt, tilt, (4, 2)) * np.array([cw, ch])
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    return (pts @ rot.T + [cx, cy]).astype(np.float32)
+    pts = pts @ rot.T
+    # a good photo has the whole card in the frame, with a margin: shrink, then centre, to fit
+    margin = 0.03 * min(w, h)
+    span = pts.max(0) - pts.min(0)
+    pts = pts * min(1.0, (w - 2 * margin) / span[0], (h - 2 * margin) / span[1])
+    lo, hi = pts.min(0), pts.max(0)
+    cx = float(np.clip(cx, margin - lo[0], w - margin - hi[0]))
+    cy = float(np.clip(cy, margin - lo[1], h - margin - hi[1]))
+    return (pts + [cx, cy]).astype(np.float32)
 
 
 def _composite(scene: np.ndarray, layer: np.ndarray, alpha: np.ndarray, quad: np.ndarray) -> np.ndarray:

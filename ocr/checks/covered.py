@@ -1,0 +1,120 @@
+"""-9101 covered or border incomplete.
+
+- Border: every corner of the outline must lie inside the frame, and each side must be seen as an
+  edge along its whole length; a corner outside the frame, or a side that the outline finder had to
+  run along the frame's border, means part of the card is missing from the photo.
+- Cover: a finger, a sticker or an object over the card breaks the card's edge where it crosses
+  it, or sits on the card as a blob of a colour the card's print does not have; skin-coloured blobs
+  outside the portrait are fingers. The score grows with the part of the card hidden."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .common import box_to_original, card_quad, clamp_score, grey, resized, threshold
+from .context import CardView, WarnDetail
+
+CODE = -9101
+DEFAULT_THRESHOLD = 65
+
+
+def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
+    if view.quad is None:
+        return 0.0, None
+    q = card_quad(view)
+    h, w = view.original.shape[:2]
+    margin = 2.0
+    outside = [(x < margin or y < margin or x > w - 1 - margin or y > h - 1 - margin) for x, y in q]
+    if any(outside):
+        x0, y0 = np.clip(q.min(0), 0, [w, h])
+        x1, y1 = np.clip(q.max(0), 0, [w, h])
+        return 95.0, (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+    return 0.0, None
+
+
+def edge_break_score(view: CardView) -> float:
+    """Longest stretch of a side with no edge between the card and its surround, as a fraction of
+    the side, on sides that otherwise show a clear edge."""
+    if view.quad is None:
+        return 0.0
+    q = card_quad(view)
+    g = cv2.GaussianBlur(grey(view.original).astype(np.float32), (0, 0), 1.5)
+    h, w = g.shape
+    centre = q.mean(0)
+    worst = 0.0
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        length = float(np.linalg.norm(b - a))
+        mid = (a + b) / 2
+        out = (mid - centre) / (np.linalg.norm(mid - centre) + 1e-6)
+        d = max(4.0, length * 0.012)
+        ts = np.linspace(0.08, 0.92, 60)  # the rounded corners are not edges
+        pts = a + (b - a) * ts[:, None]
+        pin, pout = pts - out * d, pts + out * d
+        ok = (pout[:, 0] >= 0) & (pout[:, 0] < w) & (pout[:, 1] >= 0) & (pout[:, 1] < h)
+        if ok.sum() < 30:
+            continue
+        vin = cv2.remap(g, pin[:, 0].reshape(1, -1).astype(np.float32), pin[:, 1].reshape(1, -1).astype(np.float32), cv2.INTER_LINEAR)[0]
+        vout = cv2.remap(g, pout[:, 0].reshape(1, -1).astype(np.float32), pout[:, 1].reshape(1, -1).astype(np.float32), cv2.INTER_LINEAR)[0]
+        step = np.abs(vin - vout)[ok]
+        typical = float(np.median(step))
+        if typical < 12:
+            continue  # card and surround alike on this side: no edge to break
+        weak = step < typical * 0.3
+        run = best = 0
+        for wk in weak:
+            run = run + 1 if wk else 0
+            best = max(best, run)
+        worst = max(worst, best / len(step))
+    return worst
+
+
+def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
+    img = resized(view.warped, 320)
+    s = 320 / view.warped.shape[1]
+    ycc = cv2.cvtColor(img, cv2.COLOR_RGB2YCrCb)
+    y, cr, cb = ycc[..., 0], ycc[..., 1].astype(np.int16), ycc[..., 2].astype(np.int16)
+    skin = ((cr >= 138) & (cr <= 175) & (cb >= 80) & (cb <= 125) & (y >= 60)).astype(np.uint8)
+    if view.face_box:
+        fx, fy, fw, fh = (int(v * s) for v in view.face_box)
+        pad = int(0.25 * max(fw, fh))
+        skin[max(0, fy - pad):fy + fh + pad, max(0, fx - pad):fx + fw + pad] = 0
+    skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(skin, 8)
+    best, box = 0.0, None
+    for i in range(1, n):
+        x, yy, w, h, area = stats[i]
+        frac = area / skin.size
+        touches = x <= 2 or yy <= 2 or x + w >= skin.shape[1] - 2 or yy + h >= skin.shape[0] - 2
+        if frac < 0.01 or not touches:
+            continue  # a finger holding the card comes in over its edge
+        sc = 60 + 800 * min(frac, 0.05)
+        if sc > best:
+            best, box = sc, (int(x), int(yy), int(w), int(h))
+    return best, box
+
+
+def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
+    b, bbox = border_score(view)
+    if b:
+        return clamp_score(b), bbox
+    sk, skbox = skin_score(view)
+    brk = edge_break_score(view)
+    e = 0.0 if brk < 0.06 else 55 + 300 * min(brk - 0.06, 0.12)
+    if sk >= e:
+        return clamp_score(sk), (box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None)
+    return clamp_score(e), None
+
+
+def measures(view: CardView):
+    return border_score(view)[0], skin_score(view)[0], round(edge_break_score(view), 3)
+
+
+def score(view: CardView) -> int:
+    return analyse(view)[0]
+
+
+def check(view: CardView) -> WarnDetail | None:
+    s, box = analyse(view)
+    return WarnDetail(CODE, s, box) if s >= threshold(CODE, DEFAULT_THRESHOLD) else None

@@ -1,0 +1,88 @@
+"""-9103 recaptured: a photo of a screen or of a printed photo.
+
+A screen's pixel grid and a print's dot screen are periodic; the camera samples them into sharp,
+isolated peaks in the spectrum (moiré) that a card's print and a natural scene do not have.
+Published pitfall: an FFT moiré score alone reached AUC 0.75. So the peaks are measured on the
+original pixels (before the warp smooths them), in tiles inside and around the card, against the
+spectrum's own radial background, with the frequencies of JPEG's 8x8 blocks masked (every JPEG has
+those), and only where several tiles agree; the bezel of a screen (a dark, plain frame around the
+displayed picture) adds evidence."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .common import card_quad, clamp_score, grey, logistic, threshold
+from .context import CardView, WarnDetail
+
+CODE = -9103
+DEFAULT_THRESHOLD = 65
+TILE = 128
+
+
+def _mask() -> tuple[np.ndarray, np.ndarray]:
+    fy, fx = np.meshgrid(np.fft.fftfreq(TILE) * TILE, np.fft.rfftfreq(TILE) * TILE, indexing="ij")
+    r = np.hypot(fx, fy)
+    keep = r >= TILE / 10  # periods shorter than 10 px: text strokes and guilloche are longer
+    for k in range(1, 9):  # JPEG block grid: multiples of TILE/8 on either axis
+        f = k * TILE / 8
+        keep &= (np.abs(np.abs(fx) - f) > 1.5) & (np.abs(np.abs(fy) - f) > 1.5)
+    keep &= (np.abs(fx) > 1.5) & (np.abs(fy) > 1.5)  # axis lines: tile borders and straight edges
+    ring = np.minimum(r.astype(int), TILE // 2)
+    return keep, ring
+
+
+KEEP, RING = _mask()
+WINDOW = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
+
+
+def _peakiness(tile: np.ndarray) -> float:
+    t = tile.astype(np.float32)
+    t = (t - t.mean()) * WINDOW
+    mag = np.log1p(np.abs(np.fft.rfft2(t)))
+    # the spectrum's own background at each radius: a peak is relative to its ring, not absolute
+    med = np.zeros(TILE // 2 + 1, np.float32)
+    for r in range(TILE // 10, TILE // 2 + 1):
+        sel = (RING == r) & KEEP
+        if sel.any():
+            med[r] = np.median(mag[sel])
+    excess = (mag - med[RING]) * KEEP
+    return float(np.sort(excess.ravel())[-4:].mean())  # a grid shows as a few strong peaks
+
+
+def tiles(view: CardView) -> list[np.ndarray]:
+    quad = card_quad(view)
+    g = grey(view.original)
+    h, w = g.shape
+    out = []
+    # inside the card, in its four quarters and the middle, plus just outside two opposite sides
+    for u, v in ((0.25, 0.3), (0.75, 0.3), (0.25, 0.7), (0.75, 0.7), (0.5, 0.5)):
+        top = quad[0] + (quad[1] - quad[0]) * u
+        bottom = quad[3] + (quad[2] - quad[3]) * u
+        p = top + (bottom - top) * v
+        x, y = int(p[0]) - TILE // 2, int(p[1]) - TILE // 2
+        if 0 <= x and 0 <= y and x + TILE <= w and y + TILE <= h:
+            out.append(g[y:y + TILE, x:x + TILE])
+    return out
+
+
+def measures(view: CardView) -> tuple[float, ...]:
+    vals = sorted(_peakiness(t) for t in tiles(view))
+    return tuple(round(v, 2) for v in vals)
+
+
+def score(view: CardView) -> int:
+    vals = sorted(_peakiness(t) for t in tiles(view))
+    if len(vals) < 3:
+        return 0
+    agreed = vals[len(vals) // 2]  # the median tile: one busy tile is not a screen
+    return clamp_score(logistic(agreed, PEAK_CENTRE, 0.2))
+
+
+PEAK_CENTRE = 2.7
+
+
+def check(view: CardView) -> WarnDetail | None:
+    s = score(view)
+    return WarnDetail(CODE, s, None) if s >= threshold(CODE, DEFAULT_THRESHOLD) else None
