@@ -201,12 +201,14 @@ if urlparse(CELERY_BROKER_URL).scheme not in ("filesystem", "redis", "rediss", "
     raise ImproperlyConfigured("CELERY_BROKER_URL must be filesystem://, redis://, amqp:// or memory://")
 CELERY_BROKER_DIR = DATA_DIR / "celery-broker"
 if CELERY_BROKER_URL.startswith("filesystem"):
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # kombu's default is "control" relative to the working directory: the source tree.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
