@@ -17,15 +17,17 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after each test leaves the database as migrations made it (with
+    # the role groups) for whichever transactional test runs next, ours or another module's.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
 
 
 @pytest.fixture(autouse=True)
 def roles(transactional_db):
-    """A transactional test empties every table after it, taking the role groups made by a data
-    migration with it; the permissions come back by themselves (post_migrate), the groups do not."""
+    """The role groups come from a data migration; make sure they are there even when a transactional
+    test without serialized_rollback has emptied the tables before this one."""
     from django.contrib.auth.models import Group, Permission
 
     from kyc.roles import GROUP_PERMISSIONS
@@ -35,8 +37,11 @@ def roles(transactional_db):
         group.permissions.set(Permission.objects.filter(content_type__app_label="kyc", codename__in=codenames))
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture
+def browser(transactional_db, roles):
+    # Per test, started after the database and stopped before its teardown: Playwright's sync API
+    # runs the test in another context, where Django opens a second connection that lacks the
+    # serialized_rollback state; the flush must run on the first one or it restores nothing.
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
