@@ -11,37 +11,17 @@ from tests.review_factory import fast_passwords, make_submission  # noqa: F401 (
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-playwright = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api as playwright
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Debian's chromium, installed by `make test` (scripts/system-deps.sh): a missing browser fails here.
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    # serialized_rollback: the flush after each test leaves the database as migrations made it (with
-    # the role groups) for whichever transactional test runs next, ours or another module's.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """The role groups come from a data migration; make sure they are there even when a transactional
-    test without serialized_rollback has emptied the tables before this one."""
-    from django.contrib.auth.models import Group, Permission
-
-    from kyc.roles import GROUP_PERMISSIONS
-
-    for name, codenames in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(content_type__app_label="kyc", codename__in=codenames))
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser(transactional_db, roles):
-    # Per test, started after the database and stopped before its teardown: Playwright's sync API
-    # runs the test in another context, where Django opens a second connection that lacks the
-    # serialized_rollback state; the flush must run on the first one or it restores nothing.
+def browser(transactional_db):
+    # Per test, started after the database and stopped before its teardown.
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
