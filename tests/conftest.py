@@ -8,7 +8,7 @@ from kyc import roles
 from kyc.crypto import encrypt, token_hash
 from kyc.models import PortalClient
 
-from .broker import use_memory_broker
+from .broker import use_suite_broker
 
 PASSWORD = "correct horse battery staple"
 
@@ -58,10 +58,9 @@ def portal_client(db):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def celery_in_memory():
-    """Every task the suite queues goes to kombu's in-process memory broker, never to the filesystem
-    broker under ./var that `make run`'s worker reads (the in-suite worker reads the memory one)."""
-    use_memory_broker()
+def celery_broker():
+    """See tests.broker.use_suite_broker: never the filesystem broker `make run`'s worker reads."""
+    use_suite_broker()
     yield
 
 

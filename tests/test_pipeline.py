@@ -17,7 +17,7 @@ from kyc.tasks import retry_delay, run_ocr
 from ocr.backends import BACKENDS
 from ocr.errors import MLID, SG
 
-from .broker import queued_messages, use_broker, use_memory_broker
+from .broker import queued_messages, use_broker, use_suite_broker
 from .ocr_doubles import BACK_WIDTH, CrashingBackend, ScriptedBackend, card_png
 
 
@@ -288,7 +288,7 @@ def broker_down():
     # A real broker URL with nothing listening: the publish genuinely fails. The password must not be logged.
     use_broker("redis://:hunter2secret@127.0.0.1:1/0")
     yield
-    use_memory_broker()
+    use_suite_broker()
 
 
 def test_an_upload_is_kept_when_the_broker_is_down_and_queued_later(
@@ -303,7 +303,7 @@ def test_an_upload_is_kept_when_the_broker_is_down_and_queued_later(
     assert submission.images.count() == 2
     assert "not queued" in caplog.text and "hunter2secret" not in caplog.text
 
-    use_memory_broker()  # the broker is back
+    use_suite_broker()  # the broker is back
     assert pipeline.ocr_requeue_stale() == 1
     submission.refresh_from_db()
     assert submission.ocr_queued_at is not None
