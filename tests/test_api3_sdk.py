@@ -143,6 +143,16 @@ def test_rate_limit(engine, key, profile, settings):
     assert mlid(ocr(ApiKey.objects.create_key("other"), profile), image).ID
 
 
+def _test_database_url(database: dict) -> str:
+    """The test database this process uses, as a DATABASE_URL another process can open."""
+    if database["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{database['NAME']}"
+    from urllib.parse import quote
+
+    credentials = quote(database["USER"]) + (f":{quote(database['PASSWORD'])}" if database.get("PASSWORD") else "")
+    return f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+
+
 @pytest.fixture
 def second_server_process(live_server, settings):
     """Another server process on the same database, as a second gunicorn worker or host would be."""
@@ -154,7 +164,7 @@ def second_server_process(live_server, settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}",
+    env = {**os.environ, "DATABASE_URL": _test_database_url(settings.DATABASES["default"]),
            "OCR_API_RATE_MLID": "0.01", "OCR_API_RATE_SG": "0.01"}
     process = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -51,7 +51,7 @@ def _require_perm(user, perm: str, message: str) -> None:
 
 def _lock(submission: Submission) -> Submission:
     """Re-read under a row lock: two reviewers pressing the same button cannot both win."""
-    return Submission.objects.select_for_update().select_related("assignee").get(pk=submission.pk)
+    return Submission.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=submission.pk)
 
 
 def _require_assignee(submission: Submission, user) -> None:
