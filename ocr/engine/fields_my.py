@@ -137,6 +137,9 @@ def fix_name(text: str) -> str:
 def _fix_address(text: str) -> str:
     # The recogniser drops the space after "NO." before a house number; cards print one.
     text = re.sub(r"\b(NO|LOT)\.?(?=\d)", lambda m: m.group(0) + " ", text)
+    # Street-type words glued to the street name, and a street number glued to its name.
+    text = re.sub(r"\b(PERSIARAN|JALAN|LORONG|TAMAN|KAMPUNG|BANDAR|JLN|LRG)(?=[A-Z0-9]{2})", r"\1 ", text)
+    text = re.sub(r"(?<=[A-Z]{3})(?=\d+\b)", " ", text)
     # "W.PERSEKUTUAN": the federal-territory abbreviation is printed with a space.
     text = re.sub(r"\bW\.(?=[A-Z])", "W. ", text)
     text = re.sub(r"\s+", " ", text)
