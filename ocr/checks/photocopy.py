@@ -43,8 +43,8 @@ def sheet_score(view: CardView) -> float:
         return 0.0
     quad = card_quad(view)
     h, w = view.original.shape[:2]
-    s = min(1.0, 640.0 / max(h, w))
-    small = cv2.resize(view.original, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
+    s = min(1.0, 360.0 / max(h, w))
+    small = cv2.resize(view.original, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)  # bands are coarse
     q = quad * s
     cw = float(np.linalg.norm(q[1] - q[0]))
     centre = q.mean(0)
@@ -62,7 +62,7 @@ def sheet_score(view: CardView) -> float:
         cv2.fillConvexPoly(band, poly.astype(np.int32), 1)
         band &= (1 - inner)
         near = np.zeros_like(inner)
-        cv2.fillConvexPoly(near, np.array([a + out * 2, b + out * 2, b + out * cw * 0.025, a + out * cw * 0.025]).astype(np.int32), 1)
+        cv2.fillConvexPoly(near, np.array([a + out * 1, b + out * 1, b + out * cw * 0.025, a + out * cw * 0.025]).astype(np.int32), 1)
         near &= (1 - inner)
         if band.sum() < 30 or near.sum() < 10:
             continue  # this side runs out of the frame
