@@ -19,7 +19,7 @@ from .context import CardView, WarnDetail
 
 CODE = -9108
 DEFAULT_THRESHOLD = 60
-WIDTH = 800
+WIDTH = 640
 
 
 def measures(view: CardView) -> tuple[float, float]:

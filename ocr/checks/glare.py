@@ -18,6 +18,7 @@ CODE = -9107
 DEFAULT_THRESHOLD = 60
 WIDTH = 400
 DEBUG = False
+HOLES_MAX = 0.06
 
 
 def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None, dict]:
@@ -63,9 +64,21 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None, dict
         # mixed to measure it
         halo = (near_v - far_v) / max(contrast, 1.0)
         clipped = float((roi[comp > 0] >= 250).mean())
+        # glare washes out what is under it, so its blob is solid; a clipped white background of
+        # the card still has the print in it, and those letters are holes in the blob
+        filled = np.pad(comp, 1)  # a zero border, so the flood from the corner goes all round
+        flood = np.zeros((filled.shape[0] + 2, filled.shape[1] + 2), np.uint8)
+        cv2.floodFill(filled, flood, (0, 0), 2)
+        holes = float((filled == 0).sum()) / max(1.0, float((filled != 2).sum()))
+        # the same along the card's edge, where letters need not be enclosed: dark print inside the
+        # blob's convex hull means the blob runs between letters, not over them
+        hull = np.zeros_like(comp)
+        cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        cv2.fillPoly(hull, [cv2.convexHull(np.vstack(cnts))], 1)
+        holes = max(holes, float((roi[hull > 0] < 0.6 * white).mean()))
         if DEBUG:
             print("blob", frac, near_v, far_v, contrast, halo, clipped)
-        if contrast < 15 or clipped < 0.5:
+        if contrast < 15 or clipped < 0.5 or holes > HOLES_MAX:
             continue
         if white >= 250 and (frac < 0.03 or halo < 0.5):
             continue  # an over-exposed card clips in fragments everywhere: only a big, haloed blob counts
@@ -75,7 +88,7 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None, dict
         hides = sum(overlap(box, ln) > 0.15 for ln in lines) + (2 if face and overlap(box, face) > 0.1 else 0)
         sc = 50 + 900 * min(frac, 0.05) + 10 * min(hides, 3) + 15 * float(np.clip(halo, 0, 1))
         if sc > best:
-            best, best_box, info = sc, box, {"frac": frac, "halo": halo, "contrast": contrast, "hides": hides, "white": white}
+            best, best_box, info = sc, box, {"frac": frac, "halo": halo, "contrast": contrast, "hides": hides, "white": white, "holes": holes}
     return clamp_score(best), best_box, info
 
 

@@ -43,15 +43,18 @@ def sheet_score(view: CardView) -> float:
         return 0.0
     quad = card_quad(view)
     h, w = view.original.shape[:2]
-    s = min(1.0, 640.0 / max(h, w))
-    small = cv2.resize(view.original, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
+    s = min(1.0, 360.0 / max(h, w))
+    small = cv2.resize(view.original, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)  # bands are coarse
     q = quad * s
     cw = float(np.linalg.norm(q[1] - q[0]))
     centre = q.mean(0)
     inner = np.zeros(small.shape[:2], np.uint8)
     cv2.fillConvexPoly(inner, q.astype(np.int32), 1)
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
-    card_l = float(np.percentile(lab[..., 0][inner > 0], 90))
+    card_px = lab[inner > 0]
+    card_l = float(np.percentile(card_px[:, 0], 90))
+    # the card's own lightest colour: on a copy it is the paper itself, tint and all
+    card_white = np.median(card_px[card_px[:, 0] >= card_l - 3], axis=0)
     sides = []
     for i in range(4):
         a, b = q[i], q[(i + 1) % 4]
@@ -62,7 +65,7 @@ def sheet_score(view: CardView) -> float:
         cv2.fillConvexPoly(band, poly.astype(np.int32), 1)
         band &= (1 - inner)
         near = np.zeros_like(inner)
-        cv2.fillConvexPoly(near, np.array([a + out * 2, b + out * 2, b + out * cw * 0.025, a + out * cw * 0.025]).astype(np.int32), 1)
+        cv2.fillConvexPoly(near, np.array([a + out * 1, b + out * 1, b + out * cw * 0.025, a + out * cw * 0.025]).astype(np.int32), 1)
         near &= (1 - inner)
         if band.sum() < 30 or near.sum() < 10:
             continue  # this side runs out of the frame
@@ -71,7 +74,8 @@ def sheet_score(view: CardView) -> float:
         chroma = float(np.median(np.hypot(px[:, 1] - 128, px[:, 2] - 128)))
         texture = float(px[:, 0].std())
         shadow = float(np.median(lab[..., 0][near > 0]) - np.median(px[:, 0]))  # negative under a shadow
-        paper = light >= 0.85 and chroma <= 10 and texture <= 12 and shadow >= -6
+        same_as_card_white = float(np.linalg.norm(np.median(px, axis=0) - card_white)) <= 10
+        paper = light >= 0.85 and (chroma <= 10 or same_as_card_white) and texture <= 12 and shadow >= -6
         sides.append(1.0 if paper else 0.0)
     return float(np.mean(sides)) if len(sides) >= 2 else 0.0
 

@@ -34,6 +34,7 @@ def _mask() -> tuple[np.ndarray, np.ndarray]:
 
 
 KEEP, RING = _mask()
+RINGS = [np.flatnonzero(((RING == r) & KEEP).ravel()) for r in range(TILE // 2 + 1)]
 WINDOW = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
 
 
@@ -43,18 +44,17 @@ def _peakiness(tile: np.ndarray) -> float:
     mag = np.log1p(np.abs(np.fft.rfft2(t)))
     # the spectrum's own background at each radius: a peak is relative to its ring, not absolute
     med = np.zeros(TILE // 2 + 1, np.float32)
+    flat = mag.ravel()
     for r in range(TILE // 10, TILE // 2 + 1):
-        sel = (RING == r) & KEEP
-        if sel.any():
-            med[r] = np.median(mag[sel])
+        if len(RINGS[r]):
+            med[r] = np.median(flat[RINGS[r]])
     excess = (mag - med[RING]) * KEEP
     return float(np.sort(excess.ravel())[-4:].mean())  # a grid shows as a few strong peaks
 
 
 def tiles(view: CardView) -> list[np.ndarray]:
     quad = card_quad(view)
-    g = grey(view.original)
-    h, w = g.shape
+    h, w = view.original.shape[:2]
     out = []
     # inside the card, in its four quarters and the middle, plus just outside two opposite sides
     for u, v in ((0.25, 0.3), (0.75, 0.3), (0.25, 0.7), (0.75, 0.7), (0.5, 0.5)):
@@ -63,7 +63,7 @@ def tiles(view: CardView) -> list[np.ndarray]:
         p = top + (bottom - top) * v
         x, y = int(p[0]) - TILE // 2, int(p[1]) - TILE // 2
         if 0 <= x and 0 <= y and x + TILE <= w and y + TILE <= h:
-            out.append(g[y:y + TILE, x:x + TILE])
+            out.append(grey(view.original[y:y + TILE, x:x + TILE]))  # only the tiles: frames can be 12 MP
     return out
 
 
