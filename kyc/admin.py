@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .audit import Actor
+from .audit import Actor, audit_record
 from .masking import mask_id_number
 from .models import (
     AuditEvent,
@@ -274,6 +274,19 @@ class PortalClientAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # its submissions and audit events point at it
+
+    def save_model(self, request, obj, form, change):
+        # The admin's change view runs in one transaction: the audit row is written with the change.
+        before = {name: form.initial.get(name) for name in form.changed_data}
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            audit_record(
+                actor=Actor.of_user(request.user),
+                event="portal_client.changed",
+                subject=obj,
+                before=before,
+                after={name: form.cleaned_data[name] for name in form.changed_data},
+            )
 
 
 @admin.register(RateLimitWindow)

@@ -207,7 +207,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
-        # kombu's default is "control" relative to the working directory: the source tree.
+        # Exchange bindings; kombu's default is ./control relative to wherever the process started.
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }

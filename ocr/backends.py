@@ -6,8 +6,8 @@ inner ``Response`` object (with ``RequestId``) and the body exactly as returned;
 """
 
 import json
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 

@@ -134,3 +134,15 @@ def test_people_outside_the_staff_are_sent_to_the_admin_login(client, reviewer, 
 )
 def test_masking(value, masked):
     assert mask_id_number(value) == masked
+
+
+def test_a_portal_client_switched_off_in_the_admin_is_audited(admin_client, admin_user, portal_client):
+    url = reverse("admin:kyc_portalclient_change", args=[portal_client.pk])
+    response = admin_client.post(url, {"name": portal_client.name, "webhook_url": "https://shop-a.example/hook"})
+    assert response.status_code == 302
+    portal_client.refresh_from_db()
+    assert portal_client.is_active is False
+    event = AuditEvent.objects.get(event="portal_client.changed")
+    assert event.actor_user == admin_user and event.subject_id == str(portal_client.pk)
+    assert event.before == {"webhook_url": "", "is_active": True}
+    assert event.after == {"webhook_url": "https://shop-a.example/hook", "is_active": False}

@@ -318,6 +318,13 @@ def test_an_upload_is_kept_when_the_broker_is_down_and_queued_later(
     assert len(queued_messages()) == 1
 
 
+def test_the_sweep_stops_at_the_first_failure_while_the_broker_is_still_down(db, broker_down, caplog):
+    for _ in range(3):
+        Submission.objects.create(country="MY")
+    assert pipeline.ocr_requeue_stale() == 0
+    assert caplog.text.count("not queued") == 1  # one try, not one per waiting upload
+
+
 def test_the_sweep_leaves_submissions_that_are_past_received(db):
     for status in (Status.PROCESSING, Status.NEEDS_REVIEW, Status.OCR_FAILED):
         Submission.objects.create(country="MY", status=status)
@@ -375,3 +382,17 @@ def test_a_new_round_replaces_ocr_values_and_warnings_but_keeps_corrections(db, 
     assert fields["Address"].ocr_value == "" and fields["Address"].source_attempt is None  # not read this round
     assert [w.code for w in CardWarning.objects.filter(submission=submission)] == [-9108]
     assert OcrAttempt.objects.filter(submission=submission).count() == 2  # round 0's attempt is kept
+
+
+def test_a_warning_raised_by_both_sides_of_a_mykad_is_stored_once_with_its_strongest_detail(db, use_backend):
+    backend = use_backend(ScriptedBackend())
+    backend.answers[(MLID, True)] = {
+        "ID": "710716-08-6085",
+        "WarnCardInfos": [-9108],
+        "WarnDetails": [{"Code": -9108, "Score": 70, "Box": None}, {"Code": -9108, "Score": 91, "Box": [1, 2, 3, 4]}],
+    }
+    submission = upload("MY")
+    run(submission)
+    assert list(CardWarning.objects.filter(submission=submission).values_list("code", "score", "box")) == [
+        (-9108, 91, [1, 2, 3, 4])
+    ]

@@ -59,9 +59,28 @@ def test_a_real_worker_reads_an_uploaded_mykad_with_the_offline_engine(ocr_worke
     attempt = OcrAttempt.objects.get(submission=submission)
     assert (attempt.backend, attempt.action, attempt.sides) == ("local", MLID, "front+back")
     assert attempt.succeeded and attempt.request_id and attempt.task_id
-    fields = dict(CardField.objects.filter(submission=submission).values_list("name", "ocr_value"))
-    assert fields["ID"] == truth["ID"]
+    fields = {f.name: f for f in CardField.objects.filter(submission=submission)}
+    assert fields["ID"].ocr_value == truth["ID"] and fields["ID"].confidence is not None  # from AdvancedInfo
+    assert fields["Name"].ocr_value == truth["Name"]
     assert submission.id_number == truth["ID"] and submission.ocr_queued_at is not None
+
+
+def test_a_real_worker_merges_both_sides_of_a_singapore_card_read_by_the_offline_engine(ocr_worker, settings):
+    from ocr.synth import generate_card
+
+    settings.OCR_BACKEND = "local"
+    front, front_truth = generate_card("SG", seed=12, side="front", scene="crop")
+    back, back_truth = generate_card("SG", seed=12, side="back", scene="crop")
+    submission = submission_create(country="SG", front=front, back=back, external_ref="worker-2", actor=Actor.system())
+
+    wait_for_status(submission, Status.NEEDS_REVIEW, Status.OCR_FAILED)
+    assert submission.status == Status.NEEDS_REVIEW, submission.ocr_error_message
+    attempts = {a.sides: a for a in OcrAttempt.objects.filter(submission=submission)}
+    assert set(attempts) == {"front", "back"} and all(a.succeeded for a in attempts.values())
+    fields = {f.name: f for f in CardField.objects.filter(submission=submission)}
+    assert (fields["ID"].ocr_value, fields["ID"].source_attempt) == (front_truth["ID"], attempts["front"])
+    assert (fields["PostCode"].ocr_value, fields["PostCode"].source_attempt) == (back_truth["PostCode"], attempts["back"])
+    assert submission.holder_name == front_truth["EnName"]
 
 
 def test_a_real_worker_retries_a_transient_error_then_reads_the_card(ocr_worker, settings, monkeypatch):

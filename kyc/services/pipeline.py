@@ -114,7 +114,12 @@ def ocr_requeue_stale() -> int:
     and does nothing. Returns how many were queued."""
     cutoff = timezone.now() - timedelta(seconds=settings.OCR_REQUEUE_AFTER_SECONDS)
     stale = Submission.objects.filter(Q(ocr_queued_at__isnull=True) | Q(ocr_queued_at__lt=cutoff), status=Status.RECEIVED)
-    return sum(ocr_enqueue(submission_id=pk) for pk in stale.values_list("pk", flat=True))
+    queued = 0
+    for pk in stale.order_by("created_at").values_list("pk", flat=True):
+        if not ocr_enqueue(submission_id=pk):
+            break  # the broker is still down: the next sweep tries again, oldest first
+        queued += 1
+    return queued
 
 
 @transaction.atomic
@@ -299,8 +304,12 @@ def _merged_fields(results: list[tuple[OcrAttempt, dict]]) -> dict[str, tuple[st
 
 
 def _warnings(submission: Submission, attempt: OcrAttempt, response: dict) -> list[CardWarning]:
-    # WarnDetails is our addition to the contract: a score and a box per warning code.
-    details = {d.get("Code"): d for d in response.get("WarnDetails") or [] if isinstance(d, dict)}
+    # WarnDetails is our addition to the contract: a score and a box per warning. A code raised by both
+    # sides of a MyKad comes once in WarnCardInfos; keep its strongest detail.
+    details: dict = {}
+    for detail in response.get("WarnDetails") or []:
+        if isinstance(detail, dict) and (detail.get("Score") or 0) >= (details.get(detail.get("Code"), {}).get("Score") or 0):
+            details[detail.get("Code")] = detail
     side = Side.BACK if attempt.sides == Side.BACK else Side.FRONT
     warnings = []
     for code in dict.fromkeys(response.get("WarnCardInfos") or []):

@@ -14,7 +14,7 @@ from . import fields_my, fields_sg
 from .card import find_card, warp
 from .imageio import decode
 from .portrait import REGION_LEFT, REGION_RIGHT, crop_portrait, find_face
-from .recog import read_card
+from .recog import read_card, read_region
 from .text import to_lines
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def _analyse(action: str, raw: bytes, want_face: bool):
     else:
         side = fields_sg.side_of(lines)
         if side == "front":
-            fields, conf = fields_sg.extract_front(lines, w, h)
+            fields, conf = fields_sg.extract_front(lines, w, h, reread=lambda *box: read_region(card, *box))
         else:
             fields, conf = fields_sg.extract_back(lines, w, h)
         if not any(fields.values()) and quad is not None:

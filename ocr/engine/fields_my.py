@@ -171,7 +171,8 @@ def extract_front(lines: list[Line], w: int, h: int, bg_rgb) -> tuple[dict, dict
         else:
             addr_lines.append(l)
     if name_lines:
-        fields["Name"] = " ".join(l.text.upper() for l in name_lines)
+        # "/" in A/L and A/P is thin and often read as I, 1 or l.
+        fields["Name"] = re.sub(r"\bA\s?[I1l|]\s?([LP])\b", r"A/\1", " ".join(l.text.upper() for l in name_lines))
         c = min(l.score for l in name_lines)
         if not NAME_OK.match(fields["Name"]):
             c *= 0.5

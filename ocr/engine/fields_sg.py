@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 
-from .text import TO_DIGIT, Line, contains_fuzzy, is_cjk
+from .text import TO_DIGIT, Line, contains_fuzzy, is_cjk, similar
 
 NRIC_RE = re.compile(r"([STFGM])\s*(\d{7})\s*([A-Z])")
 DATE_RE = re.compile(r"(\d{2})\s*[-/.]\s*(\d{2})\s*[-/.]\s*(\d{4})")
@@ -48,7 +48,11 @@ def parse_date(text: str) -> tuple[str, bool] | None:
     return f"{d}/{mo}/{y}", ok
 
 
-def _is_label(l: Line, labels) -> bool:
+def _is_label(l: Line, labels=()) -> bool:
+    # Labels are printed in mixed case and values in capitals: a line with lower-case letters is a
+    # label even when it is too blurred to spell ("Ades" for "Address").
+    if sum(ch.islower() for ch in l.text) >= 2:
+        return True
     return any(contains_fuzzy(l.text, w, 0.85) and len(l.text) <= len(w) + 6 for w in labels)
 
 
@@ -80,74 +84,89 @@ def _below(lines, label, labels, max_gap_h=2.5, many=False):
 
 
 def side_of(lines: list[Line]) -> str:
+    """Front or back, from labels and from what only one side carries (races and a Chinese name on
+    the front; a postcode and unit number on the back)."""
     text = " ".join(l.text for l in lines).upper()
     front = sum(1 for w in FRONT_LABELS if contains_fuzzy(text, w, 0.85))
     back = sum(1 for w in BACK_LABELS if contains_fuzzy(text, w, 0.85))
-    if back > front:
-        return "back"
-    return "front"
+    front += any(l.text.upper() in RACES for l in lines) + any(is_cjk(ch) for ch in text)
+    back += 2 * bool(re.search(r"SINGAPORE\s*\d{6}", text)) + bool(re.search(r"#\s*\d{1,3}\s*-\s*\d{1,5}", text))
+    return "back" if back > front else "front"
 
 
-def extract_front(lines: list[Line], w: int, h: int) -> tuple[dict, dict]:
+def _fix_name(text: str) -> str:
+    # "/" in A/L, S/O, D/O is thin and often read as I, 1 or l.
+    return re.sub(r"\b([ASD])\s?[I1l|]\s?([LPO])\b", r"\1/\2", text)
+
+
+def _values(lines, w):
+    """Capitalised value lines of the text column (right of the photo), top to bottom."""
+    return [l for l in sorted(lines, key=lambda l: l.y0) if l.x0 > 0.25 * w and not _is_label(l, FRONT_LABELS)]
+
+
+def extract_front(lines: list[Line], w: int, h: int, reread=None) -> tuple[dict, dict]:
+    """`reread(x0, y0, x1, y1) -> (text, score)` reads one region of the card again, for a value the
+    detector missed (a lone "M" or "F" is a small target)."""
     f = {k: "" for k in ("ChName", "EnName", "Sex", "CountryOfBirth", "Birthday", "ID", "Race")}
     c: dict[str, float] = {}
+    id_line = None
     for l in sorted(lines, key=lambda l: -l.h):
         n = parse_nric(l.text)
         if n:
-            f["ID"] = n
+            f["ID"], id_line = n, l
             c["ID"] = l.score * (1.0 if nric_valid(n) else 0.3)
             break
-    name_label = None
-    for l in lines:
-        if l.text.strip().upper() in ("NAME", "NAME:") or (contains_fuzzy(l.text, "NAME", 0.75) and len(l.text) <= 6):
-            name_label = l
-            break
-    if name_label is not None:
-        vals = _below(lines, name_label, FRONT_LABELS, many=True)
-        en = [v for v in vals if not any(is_cjk(ch) for ch in v.text)][:3]
-        ch = [v for v in vals if sum(is_cjk(ch) for ch in v.text) >= max(1, len(v.text.replace(" ", "")) // 2)]
-        if en:
-            f["EnName"] = " ".join(v.text.upper() for v in en)
-            c["EnName"] = min(v.score for v in en) * (1.0 if re.fullmatch(r"[A-Z][A-Z '@./()-]*", f["EnName"]) else 0.5)
-        if ch:
-            f["ChName"] = "".join(ch_ for ch_ in ch[0].text if is_cjk(ch_))
-            c["ChName"] = ch[0].score * (1.0 if 2 <= len(f["ChName"]) <= 4 else 0.5)
+    vals = _values(lines, w)
+    date_line = next((l for l in vals if parse_date(l.text)), None)
+    if date_line is not None:
+        f["Birthday"], ok = parse_date(date_line.text)
+        c["Birthday"] = date_line.score * (1.0 if ok else 0.3)
+    cjk = [l for l in vals if sum(is_cjk(ch) for ch in l.text) >= max(1, len(l.text.replace(" ", "")) // 2)]
+    if cjk:
+        f["ChName"] = "".join(ch for ch in cjk[0].text if is_cjk(ch))
+        c["ChName"] = cjk[0].score * (1.0 if 2 <= len(f["ChName"]) <= 4 else 0.5)
+    race_line = None
     race_label = _find_label(lines, "RACE")
-    if race_label is not None:
-        v = _below(lines, race_label, FRONT_LABELS)
-        if v:
-            text = v[0].text.upper()
-            best = max(RACES, key=lambda r: contains_fuzzy(text, r, 0.0))
-            f["Race"] = text
-            c["Race"] = v[0].score * (1.0 if text in RACES else 0.5)
-            if text not in RACES and contains_fuzzy(text, best, 0.85) and abs(len(text) - len(best)) <= 1:
-                f["Race"] = best
-    dob_label = _find_label(lines, "DATE OF BIRTH")
-    dob_lines = _below(lines, dob_label, FRONT_LABELS) if dob_label else []
-    for l in dob_lines + lines:
-        p = parse_date(l.text)
-        if p:
-            f["Birthday"], ok = p
-            c["Birthday"] = l.score * (1.0 if ok else 0.3)
+    cands = _below(lines, race_label, FRONT_LABELS) if race_label is not None else []
+    cands += [l for l in vals if date_line is None or l.y1 <= date_line.y0]
+    for l in cands:
+        text = l.text.upper()
+        best = max(RACES, key=lambda r: similar(text, r))
+        if similar(text, best) >= 0.8:
+            race_line = l
+            f["Race"] = best
+            c["Race"] = l.score * (1.0 if text == best else 0.6)
             break
+    # The English name: value lines between the number and the Chinese name / race / date.
+    stop = min([l.y0 for l in [race_line, date_line] + cjk[:1] if l is not None], default=h)
+    top = id_line.y1 if id_line is not None else 0.25 * h
+    name = [l for l in vals if top < l.y0 < stop and l is not id_line and not any(is_cjk(ch) for ch in l.text)
+            and re.search(r"[A-Z]{2}", l.text) and not parse_nric(l.text)][:3]
+    if name:
+        f["EnName"] = _fix_name(" ".join(l.text.upper() for l in name))
+        c["EnName"] = min(l.score for l in name) * (1.0 if re.fullmatch(r"[A-Z][A-Z '@./()-]*", f["EnName"]) else 0.5)
     sex_label = _find_label(lines, "SEX")
-    if sex_label is not None:
-        v = _below(lines, sex_label, FRONT_LABELS)
-        if v and v[0].text.upper().strip() in ("M", "F"):
-            f["Sex"] = v[0].text.upper().strip()
-            c["Sex"] = v[0].score
-    if not f["Sex"]:
-        for l in lines:
-            if l.text.strip().upper() in ("M", "F") and l.cy > 0.4 * h:
-                f["Sex"] = l.text.strip().upper()
-                c["Sex"] = l.score * 0.8
-                break
-    cob_label = _find_label(lines, "COUNTRY/PLACE OF BIRTH") or _find_label(lines, "PLACE OF BIRTH")
-    if cob_label is not None:
-        v = _below(lines, cob_label, FRONT_LABELS)
-        if v:
-            f["CountryOfBirth"] = v[0].text.upper()
-            c["CountryOfBirth"] = v[0].score * (1.0 if f["CountryOfBirth"] in COUNTRIES else 0.7)
+    below = _below(lines, sex_label, FRONT_LABELS) if sex_label is not None else []
+    for l in below + [l for l in vals if len(l.text.strip()) == 1]:
+        if l.text.upper().strip() in ("M", "F"):
+            f["Sex"] = l.text.upper().strip()
+            c["Sex"] = l.score
+            break
+    if not f["Sex"] and reread is not None and date_line is not None:
+        # Sex sits on the date's row, to its right.
+        x0 = date_line.x1 + 0.05 * w
+        text, score = reread(x0, date_line.y0 - 0.3 * date_line.h, min(w, x0 + 0.35 * w), date_line.y1 + 0.3 * date_line.h)
+        if text.strip().upper() in ("M", "F"):
+            f["Sex"] = text.strip().upper()
+            c["Sex"] = score * 0.9
+    # Country of birth: the last value line, under the date row.
+    if date_line is not None:
+        after = [l for l in vals if l.y0 > date_line.y1 - 0.2 * date_line.h and l is not date_line and len(l.text.strip()) > 1
+                 and not parse_date(l.text)]
+        if after:
+            l = after[0]
+            f["CountryOfBirth"] = l.text.upper()
+            c["CountryOfBirth"] = l.score * (1.0 if f["CountryOfBirth"] in COUNTRIES else 0.7)
     # Consistency: S/T numbers of holders born 1968+ start with the birth year; T is born 2000+.
     if f["ID"] and f["Birthday"] and f["ID"][0] in "ST":
         year = int(f["Birthday"][-4:])
@@ -167,22 +186,38 @@ def extract_back(lines: list[Line], w: int, h: int) -> tuple[dict, dict]:
             f["NRICCode"] = n
             c["NRICCode"] = l.score * (1.0 if nric_valid(n) else 0.3)
             break
-    for field, word in (("DateOfIssue", "DATE OF ISSUE"), ("DateOfExpiration", "DATE OF EXPIRY")):
-        lab = _find_label(lines, word)
-        if lab is None:
+    # Dates: under their labels when those are legible; otherwise the first date is the issue date
+    # and a second one on its row (to its right) the expiry.
+    dates = [l for l in sorted(lines, key=lambda l: (l.y0, l.x0)) if parse_date(l.text)]
+    exp_label = _find_label(lines, "DATE OF EXPIRY")
+    exp_line = None
+    if exp_label is not None:
+        v = _below(lines, exp_label, BACK_LABELS)
+        exp_line = v[0] if v and parse_date(v[0].text) else None
+    elif len(dates) >= 2 and abs(dates[1].cy - dates[0].cy) < dates[0].h:
+        exp_line = dates[1]
+    issue_line = next((l for l in dates if l is not exp_line), None)
+    for field, l in (("DateOfIssue", issue_line), ("DateOfExpiration", exp_line)):
+        if l is not None:
+            f[field], ok = parse_date(l.text)
+            c[field] = l.score * (1.0 if ok else 0.3)
+    if issue_line is not None and exp_line is not None:
+        a, b = (tuple(int(x) for x in reversed(f[k].split("/"))) for k in ("DateOfIssue", "DateOfExpiration"))
+        if b <= a:
+            c["DateOfExpiration"] *= 0.4
+    # Address: capitalised lines under the dates, down to the "SINGAPORE nnnnnn" line.
+    top = max((l.y1 for l in dates), default=0.3 * h)
+    addr = []
+    for l in sorted(lines, key=lambda l: l.y0):
+        if l.y0 < top or _is_label(l, BACK_LABELS) or l.x0 > 0.6 * w:
             continue
-        v = _below(lines, lab, BACK_LABELS)
-        if v:
-            p = parse_date(v[0].text)
-            if p:
-                f[field], ok = p
-                c[field] = v[0].score * (1.0 if ok else 0.3)
-    lab = _find_label(lines, "ADDRESS")
-    addr = _below(lines, lab, BACK_LABELS, max_gap_h=3.0, many=True) if lab is not None else []
+        addr.append(l)
+        if re.search(r"SINGAPORE\s*\d{6}", l.text.upper()):
+            break
     if addr:
         f["Address"] = " ".join(l.text.upper() for l in addr)
         c["Address"] = min(l.score for l in addr)
-        m = re.search(r"SINGAPORE\s*(\d{6})\b", f["Address"].replace("O", "0") if False else f["Address"])
+        m = re.search(r"SINGAPORE\s*(\d{6})\b", f["Address"])
         if m:
             f["PostCode"] = m.group(1)
             c["PostCode"] = addr[-1].score

@@ -35,6 +35,9 @@ def decode(action: str, data: bytes) -> tuple[np.ndarray, str]:
             im = Image.open(io.BytesIO(data))
             fmt = im.format or ""
             w, h = im.size
+    except Image.DecompressionBombError:
+        # Pillow refuses beyond 2x its own limit while reading the header: same answer as our cap.
+        raise OcrError("InvalidParameterValue.InvalidParameterValueLimit", f"The image has too many pixels; at most {MAX_PIXELS} are accepted.") from None
     except Exception:
         raise OcrError("FailedOperation.ImageDecodeFailed", "The image could not be decoded: not a supported image file.") from None
     if fmt not in FORMATS[action]:

@@ -34,9 +34,13 @@ def find_face(card: np.ndarray, region) -> tuple[int, int, int, int] | None:
     h, w = card.shape[:2]
     x0, y0, x1, y1 = int(region[0] * w), int(region[1] * h), int(region[2] * w), int(region[3] * h)
     roi = cv2.cvtColor(card[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY)
-    roi = cv2.equalizeHist(roi)
     rw = x1 - x0
-    faces = _get_cascade().detectMultiScale(roi, scaleFactor=1.1, minNeighbors=4, minSize=(int(rw * 0.2), int(rw * 0.2)))
+    size = (int(rw * 0.2), int(rw * 0.2))
+    # Plain grey first: equalising a small, evenly lit ID photo exaggerates the backdrop and loses
+    # more faces than it finds; it helps with dark or washed-out photos, so it is the second try.
+    faces = _get_cascade().detectMultiScale(roi, scaleFactor=1.05, minNeighbors=3, minSize=size)
+    if len(faces) == 0:
+        faces = _get_cascade().detectMultiScale(cv2.equalizeHist(roi), scaleFactor=1.05, minNeighbors=3, minSize=size)
     if len(faces) == 0:
         return None
     fx, fy, fw, fh = max(faces, key=lambda f: f[2] * f[3])

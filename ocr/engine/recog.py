@@ -79,3 +79,16 @@ def read_card(card: np.ndarray) -> tuple[list[TextLine], bool]:
             pts = pts[2:] + pts[:2]
         lines.append(TextLine(text=str(txt), score=float(score), box=tuple(pts)))
     return lines, flipped
+
+
+def read_region(card: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> tuple[str, float]:
+    """Recognise one region as a single line (no detection): for small values the detector missed."""
+    h, w = card.shape[:2]
+    x0, y0, x1, y1 = max(0, int(x0)), max(0, int(y0)), min(w, int(x1)), min(h, int(y1))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return "", 0.0
+    out = get_engine()(np.ascontiguousarray(card[y0:y1, x0:x1]), use_det=False, use_cls=False)
+    txts = getattr(out, "txts", None)
+    if not txts:
+        return "", 0.0
+    return str(txts[0]), float(out.scores[0])

@@ -1,0 +1,118 @@
+"""Recognition end to end on freshly generated cards (random seeds, printed on failure), with the
+network switched off: the engine must use only the models bundled in the rapidocr wheel."""
+
+import base64
+import json
+import random
+import socket
+import uuid
+
+import numpy as np
+import pytest
+
+import ocr.engine.core as core
+from ocr.checks.context import WarnDetail
+from ocr.engine import recognize_images
+from ocr.engine.fields_my import extract_front
+from ocr.engine.text import Line
+from ocr.errors import MLID, SG
+from ocr.synth import MY_KINDS, generate_card
+
+SEED = random.SystemRandom().randrange(10**6)
+MY_KEYS = {"ID", "Name", "Address", "Sex", "Warn", "Image", "AdvancedInfo", "Type", "Birthday", "MyKadNumber", "WarnCardInfos", "RequestId"}
+SG_KEYS = {"ChName", "EnName", "Sex", "CountryOfBirth", "Birthday", "Address", "ID", "Race", "NRICCode", "PostCode", "DateOfExpiration", "DateOfIssue", "Photo", "WarnCardInfos", "RequestId"}
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    def refuse(*a, **kw):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def _truth_fields(truth):
+    return {k: v for k, v in truth.items() if not k.startswith("_")}
+
+
+def _check(resp, truth, seed):
+    want = _truth_fields(truth)
+    wrong = {k: (v, resp.get(k)) for k, v in want.items() if k != "MyKadNumber" and resp.get(k) != v}
+    assert not wrong, f"seed {seed}: {wrong}"
+
+
+def test_mykad_front_and_back_clean():
+    kind = random.Random(SEED).choice([k for k in MY_KINDS if k != "IKAD"])
+    front, truth = generate_card(kind, SEED, scene="crop")
+    back, back_truth = generate_card(kind, SEED, side="back", scene="crop")
+    resp = recognize_images(MLID, front, back=back, ret_image=True)
+    assert MY_KEYS <= set(resp)
+    _check(resp, truth, SEED)
+    assert resp["MyKadNumber"] == back_truth["MyKadNumber"], SEED
+    assert resp["Warn"] == [] and resp["WarnCardInfos"] == [] and resp["WarnDetails"] == []
+    uuid.UUID(resp["RequestId"])
+    info = json.loads(resp["AdvancedInfo"])
+    assert set(info) >= {"ID", "Name", "Address", "Sex"}
+    assert all(0.9 <= float(v["Confidence"]) <= 1.0 for v in info.values()), (SEED, info)
+    if truth["_photo_box"]:
+        jpeg = base64.b64decode(resp["Image"])
+        assert jpeg[:2] == b"\xff\xd8", SEED
+
+
+def test_singapore_front_and_back_photographed():
+    seed = SEED + 1
+    front, ft = generate_card("SG", seed, scene="photo")
+    back, bt = generate_card("SG", seed, side="back", scene="photo")
+    rf = recognize_images(SG, front, ret_image=True)
+    rb = recognize_images(SG, back)
+    assert SG_KEYS <= set(rf) and SG_KEYS <= set(rb)
+    _check(rf, ft, seed)
+    _check(rb, bt, seed)
+    assert rf["Photo"] and not rb["Photo"]
+    assert rf["RequestId"] != rb["RequestId"]
+    assert json.loads(rf["AdvancedInfo"])["ID"]["Confidence"]
+
+
+def test_rotated_photo_of_a_malaysian_card():
+    seed = SEED + 2
+    kind = random.Random(seed).choice(MY_KINDS)
+    data, truth = generate_card(kind, seed, scene="photo")
+    resp = recognize_images(MLID, data)
+    assert resp["Type"] == kind and resp["ID"] == truth["ID"], (seed, resp["Type"], resp["ID"], truth["ID"])
+
+
+def test_card_checks_are_run_and_reported(monkeypatch):
+    seen = []
+
+    def fake_checks(view):
+        seen.append(view)
+        return [WarnDetail(-9103, 80, (1, 2, 3, 4)), WarnDetail(-9101, 60)]
+
+    monkeypatch.setattr(core, "run_checks", fake_checks)
+    data, truth = generate_card("MyKad", SEED + 3, scene="crop")
+    resp = recognize_images(MLID, data)
+    assert resp["WarnCardInfos"] == [-9103, -9101] or resp["WarnCardInfos"] == [-9101, -9103]
+    assert resp["WarnCardInfos"] == sorted(resp["WarnCardInfos"])
+    assert {"Code": -9103, "Score": 80, "Box": [1, 2, 3, 4]} in resp["WarnDetails"]
+    view = seen[0]
+    assert view.side == "front" and view.warped.shape == (540, 856, 3) and view.text_lines
+    assert view.fields["ID"] == truth["ID"] and view.original.dtype == np.uint8
+
+
+def _lines(*rows):
+    return [Line(text, 0.99, 20, 40 * i, 20 + 15 * len(text), 40 * i + 25) for i, text in enumerate(rows)]
+
+
+def test_confidence_is_low_when_a_read_breaks_the_rules():
+    # A month of 13 and an unused place-of-birth code cannot be a real number, however sure the
+    # recogniser was; a sex that contradicts the last digit makes both fields doubtful.
+    good = _lines("KAD PENGENALAN", "MALAYSIA", "", "", "710716-08-6085", "", "", "", "KAVIN ONG", "NO 11 JALAN SETIA 4", "TAMAN PERAK", "31400 IPOH", "PERAK")
+    f, c = extract_front(good, 856, 540, (214, 228, 244))
+    assert f["ID"] == "710716-08-6085" and c["ID"] > 0.9
+    bad = _lines("KAD PENGENALAN", "MALAYSIA", "", "", "711316-19-6085", "", "", "", "KAVIN ONG", "NO 11 JALAN SETIA 4", "TAMAN PERAK", "31400 IPOH", "PERAK")
+    f, c = extract_front(bad, 856, 540, (214, 228, 244))
+    assert f["ID"] == "711316-19-6085" and c["ID"] < 0.5
+    contradict = good + [Line("PEREMPUAN", 0.99, 560, 470, 700, 495)]
+    f, c = extract_front(contradict, 856, 540, (214, 228, 244))
+    assert f["Sex"] == "PEREMPUAN" and c["Sex"] < 0.9 and c["ID"] < 0.9
