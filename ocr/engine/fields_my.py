@@ -145,6 +145,10 @@ def _fix_address(text: str) -> str:
     # Street-type words glued to the street name, and a street number glued to its name.
     text = re.sub(r"\b(PERSIARAN|JALAN|LORONG|TAMAN|KAMPUNG|BANDAR|JLN|LRG)(?=[A-Z0-9]{2})", r"\1 ", text)
     text = re.sub(r"(?<=[A-Z]{3})(?=\d+\b)", " ", text)
+    # Two-word state and city names the recogniser runs together.
+    for glued, spaced in (("PULAUPINANG", "PULAU PINANG"), ("NEGERISEMBILAN", "NEGERI SEMBILAN"), ("KUALALUMPUR", "KUALA LUMPUR"),
+                          ("JOHORBAHRU", "JOHOR BAHRU"), ("KOTABHARU", "KOTA BHARU"), ("KOTAKINABALU", "KOTA KINABALU")):
+        text = text.replace(glued, spaced)
     # "W.PERSEKUTUAN": the federal-territory abbreviation is printed with a space.
     text = re.sub(r"\bW\.(?=[A-Z])", "W. ", text)
     text = re.sub(r"\s+", " ", text)
