@@ -83,9 +83,10 @@ def run_card(job, scene, data, back, truth):
                 type_ok=(resp.get("Type") == kind) if action == MLID else None)
 
 
-def _worker(cards):
-    # Cards arrive ready-made: the generator's big float buffers must not count in the engine's RSS.
-    out = [run_card(*c) for c in cards]
+def _worker(card):
+    # Cards arrive ready-made and one at a time: neither the generator's float buffers nor a queue of
+    # pending images must count in the engine's RSS.
+    out = run_card(*card)
     return out, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, os.getpid()
 
 
@@ -141,17 +142,16 @@ def main():
     ctx = mp.get_context("spawn")
     for scene in ("crop", "degraded"):
         cards = [make_card(j, scene) for j in jobs]
-        chunks = [cards[i :: args.procs] for i in range(args.procs)]
         with ctx.Pool(args.procs) as pool:
             pool.map(_warm, range(args.procs), chunksize=1)
             t0 = time.perf_counter()
-            outs = pool.map(_worker, chunks, chunksize=1)
+            outs = list(pool.imap_unordered(_worker, cards, chunksize=1))
             wall = time.perf_counter() - t0
-        pids = {pid for _, _, pid in outs}
-        if len(pids) != args.procs:
-            print(f"warning: {args.procs} chunks ran in {len(pids)} processes", flush=True)
-        results[scene] = [r for o, _, _ in outs for r in o]
-        rss += [m for _, m, _ in outs]
+        peak = {}
+        for _, m, pid in outs:
+            peak[pid] = max(peak.get(pid, 0), m)
+        results[scene] = [r for r, _, _ in outs]
+        rss += list(peak.values())
         tput[scene] = len(jobs) / wall
         print(f"{scene}: {tput[scene]:.2f} cards/s", flush=True)
 

@@ -263,7 +263,8 @@ def _extract_ikad(lines, w, h, fields, conf):
             break
     if passport is not None:
         above = [l for l in col if l.y1 <= passport.y0 + 0.2 * passport.h and l.h >= 0.8 * passport.h and l.score >= 0.8
-                 and re.search(r"[A-Z]{2}", l.text) and "/" not in l.text]
+                 and re.search(r"[A-Z]{2}", l.text) and "/" not in l.text
+                 and not any(contains_fuzzy(l.text, wd, 0.85) for wd in ("PASPORT", "PASSPORT", "NAMA", "NAME"))]
         if above:
             l = above[-1]
             name = l.text.upper()
