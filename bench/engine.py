@@ -42,15 +42,24 @@ def job_list(n: int, base: int):
     return jobs
 
 
-def run_one(job, scene):
-    from ocr.engine import recognize_images
-
+def make_card(job, scene):
     kind, side, seed, with_back = job
     data, truth = generate_card(kind, seed, side=side, scene=scene)
     back = None
     if with_back:
         back, bt = generate_card(kind, seed, side="back", scene=scene)
         truth = dict(truth, MyKadNumber=bt["MyKadNumber"])
+    return job, scene, data, back, truth
+
+
+def run_one(job, scene):
+    return run_card(*make_card(job, scene))
+
+
+def run_card(job, scene, data, back, truth):
+    from ocr.engine import recognize_images
+
+    kind, side, seed, with_back = job
     action = SG if kind == "SG" else MLID
     t0, c0 = time.perf_counter(), time.process_time()
     try:
@@ -74,10 +83,11 @@ def run_one(job, scene):
                 type_ok=(resp.get("Type") == kind) if action == MLID else None)
 
 
-def _worker(args):
-    jobs, scene = args
-    out = [run_one(j, scene) for j in jobs]
-    return out, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _worker(card):
+    # Cards arrive ready-made and one at a time: neither the generator's float buffers nor a queue of
+    # pending images must count in the engine's RSS.
+    out = run_card(*card)
+    return out, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, os.getpid()
 
 
 def pct(values, q):
@@ -131,14 +141,17 @@ def main():
     results, rss, tput = {}, [], {}
     ctx = mp.get_context("spawn")
     for scene in ("crop", "degraded"):
-        chunks = [(jobs[i :: args.procs], scene) for i in range(args.procs)]
+        cards = [make_card(j, scene) for j in jobs]
         with ctx.Pool(args.procs) as pool:
-            pool.map(_warm, range(args.procs))
+            pool.map(_warm, range(args.procs), chunksize=1)
             t0 = time.perf_counter()
-            outs = pool.map(_worker, chunks)
+            outs = list(pool.imap_unordered(_worker, cards, chunksize=1))
             wall = time.perf_counter() - t0
-        results[scene] = [r for o, _ in outs for r in o]
-        rss += [m for _, m in outs]
+        peak = {}
+        for _, m, pid in outs:
+            peak[pid] = max(peak.get(pid, 0), m)
+        results[scene] = [r for r, _, _ in outs]
+        rss += list(peak.values())
         tput[scene] = len(jobs) / wall
         print(f"{scene}: {tput[scene]:.2f} cards/s", flush=True)
 
@@ -209,7 +222,8 @@ def write_report(args, base, results, lat, cpu, load_s, tput, rss):
                  f"machine): p50 {1000 * pct(cpu, .5):.0f} ms, p95 {1000 * pct(cpu, .95):.0f} ms.")
     lines.append(f"- Throughput with one process per core ({args.procs} processes, one thread each): "
                  f"**clean {tput['crop']:.2f} cards/s, degraded {tput['degraded']:.2f} cards/s** (MY cards with a back count as one card).")
-    lines.append(f"- Peak RSS per worker process: **max {max(rss):.0f} MB** (all: {', '.join(f'{m:.0f}' for m in rss)} MB).")
+    lines.append(f"- Peak RSS per worker process (engine only; cards generated in the parent): **max {max(rss):.0f} MB** "
+                 f"(all: {', '.join(f'{m:.0f}' for m in rss)} MB).")
     load = os.getloadavg()
     lines.append(f"- Load average at the end of the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} — the machine is shared with other "
                  "work, so timings are upper bounds of what the engine needs.")

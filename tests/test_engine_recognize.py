@@ -131,3 +131,13 @@ def test_rereading_a_region_leaves_detection_on():
     read_region(card, 300, 300, 500, 340)
     lines, _ = read_card(card)
     assert len(lines) >= 6
+
+
+def test_glued_and_misread_name_and_address_parts_are_repaired():
+    from ocr.engine.fields_my import _fix_address, fix_name
+
+    assert fix_name("KUMARA/LARUMUGAM") == "KUMAR A/L ARUMUGAM"
+    assert fix_name("PRIYA AIP MUNIANDY") == "PRIYA A/P MUNIANDY"
+    assert fix_name("SALMAH BINTIMAHMUD") == "SALMAH BINTI MAHMUD"
+    assert fix_name("BINTANG BIN ALI") == "BINTANG BIN ALI"  # a first name starting with BIN stays
+    assert _fix_address("NO.12 JLN SS2/24 01000KANGAR W.PERSEKUTUAN(KL)") == "NO. 12 JLN SS2/24 01000 KANGAR W. PERSEKUTUAN(KL)"

@@ -61,6 +61,19 @@ def _extract(action, card, text_lines):
     return (side if any(fields.values()) else None), fields, conf, lines
 
 
+def _incomplete(side, fields) -> bool:
+    """A reading missing a field every card of its kind prints: the outline may have cut the card."""
+    if side is None:
+        return True
+    if "NRICCode" in fields:
+        return not (fields["NRICCode"] and fields["Address"])
+    if "EnName" in fields:
+        return not (fields["ID"] and fields["Birthday"])
+    if fields.get("Type") == "IKAD":
+        return not fields["ID"]
+    return not (fields["ID"] and fields["Sex"] and fields["Address"])
+
+
 def _score(side, fields) -> int:
     # The number is the field every card has; without it a reading is a poor one.
     number = fields.get("ID") or fields.get("NRICCode")
@@ -73,7 +86,7 @@ def _analyse(action: str, raw: bytes, want_face: bool):
     quad = find_card(rgb)
     card, text_lines = _read(rgb, quad)
     side, fields, conf, lines = _extract(action, card, text_lines)
-    if quad is not None and (side is None or not (fields.get("ID") or fields.get("NRICCode"))):
+    if quad is not None and _incomplete(side, fields):
         # The outline we found may be wrong (a shadow, a patterned desk, the photo inside a tight
         # crop): read the whole frame as the card too and keep the better reading.
         card2, tl2 = _read(rgb, None)

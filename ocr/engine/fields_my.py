@@ -128,6 +128,9 @@ def _is_marker(text: str) -> bool:
 def fix_name(text: str) -> str:
     """Spacing and slashes the recogniser loses in Malaysian names."""
     text = re.sub(r"\bA\s?[I1l|]\s?([LP])\b", r"A/\1", text)
+    # "KUMARA/LARUMUGAM": A/L, A/P glued to the names either side.
+    text = re.sub(r"(?<=[A-Z])(A/[LP])", r" \1", text)
+    text = re.sub(r"(A/[LP])(?=[A-Z])", r"\1 ", text)
     # "BINTIMAHMUD": the patronymic particle glued to the father's name (never the first word).
     text = re.sub(r"(?<=\s)(BINTI|BINTE)(?=[A-Z]{3})", r"\1 ", text)
     text = re.sub(r"(?<=\s)BIN(?!TI|TE)(?=[A-Z]{3})", "BIN ", text)
@@ -137,9 +140,15 @@ def fix_name(text: str) -> str:
 def _fix_address(text: str) -> str:
     # The recogniser drops the space after "NO." before a house number; cards print one.
     text = re.sub(r"\b(NO|LOT)\.?(?=\d)", lambda m: m.group(0) + " ", text)
+    # A postcode glued to its town ("01000KANGAR").
+    text = re.sub(r"\b(\d{5})(?=[A-Z]{2})", r"\1 ", text)
     # Street-type words glued to the street name, and a street number glued to its name.
     text = re.sub(r"\b(PERSIARAN|JALAN|LORONG|TAMAN|KAMPUNG|BANDAR|JLN|LRG)(?=[A-Z0-9]{2})", r"\1 ", text)
     text = re.sub(r"(?<=[A-Z]{3})(?=\d+\b)", " ", text)
+    # Two-word state and city names the recogniser runs together.
+    for glued, spaced in (("PULAUPINANG", "PULAU PINANG"), ("NEGERISEMBILAN", "NEGERI SEMBILAN"), ("KUALALUMPUR", "KUALA LUMPUR"),
+                          ("JOHORBAHRU", "JOHOR BAHRU"), ("KOTABHARU", "KOTA BHARU"), ("KOTAKINABALU", "KOTA KINABALU")):
+        text = text.replace(glued, spaced)
     # "W.PERSEKUTUAN": the federal-territory abbreviation is printed with a space.
     text = re.sub(r"\bW\.(?=[A-Z])", "W. ", text)
     text = re.sub(r"\s+", " ", text)
@@ -254,7 +263,8 @@ def _extract_ikad(lines, w, h, fields, conf):
             break
     if passport is not None:
         above = [l for l in col if l.y1 <= passport.y0 + 0.2 * passport.h and l.h >= 0.8 * passport.h and l.score >= 0.8
-                 and re.search(r"[A-Z]{2}", l.text) and "/" not in l.text]
+                 and re.search(r"[A-Z]{2}", l.text) and "/" not in l.text
+                 and not any(contains_fuzzy(l.text, wd, 0.85) for wd in ("PASPORT", "PASSPORT", "NAMA", "NAME"))]
         if above:
             l = above[-1]
             name = l.text.upper()
