@@ -55,9 +55,13 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
     for i in range(1, n):
         x, yy, w, h, area = stats[i]
         frac = area / skin.size
-        touches = x <= 2 or yy <= 2 or x + w >= skin.shape[1] - 2 or yy + h >= skin.shape[0] - 2
-        if frac < 0.01 or frac > 0.3 or not touches:
-            continue  # a finger holding the card comes in over its edge
+        H, W = skin.shape
+        # a finger holding the card comes in over its edge and reaches inward; a thin band along
+        # one edge is the surround, where the outline sits a little outside the card
+        depth = max(w if x <= 2 or x + w >= W - 2 else 0, h if yy <= 2 or yy + h >= H - 2 else 0)
+        reach = max(w / W if x <= 2 or x + w >= W - 2 else 0, h / H if yy <= 2 or yy + h >= H - 2 else 0)
+        if frac < 0.01 or frac > 0.3 or depth == 0 or reach < 0.08:
+            continue
         sc = 60 + 800 * min(frac, 0.05)
         if sc > best:
             best, box = sc, (int(x), int(yy), int(w), int(h))
