@@ -1,10 +1,11 @@
 """-9107 glare: a reflection on the laminate that hides what is under it.
 
 The published pitfall: "V >= 245 and S <= 30" fires on white card areas and over-exposed frames.
-So a pixel is glare only relative to the card's own white level (not an absolute number), the blob
-must be clipped and textureless, brighter than the ring around it, and have the soft halo of a
-reflection rather than the hard edge of a printed white area. The score grows with the blob's size
-and with what it hides: text lines and the portrait."""
+So a pixel is glare only relative to the card's own white level (not an absolute number); a blob
+must be mostly clipped, textureless, brighter than its surround, and solid: glare washes out the
+print under it, while a clipped white background still has letters in it. Plain portrait
+backgrounds and frames over-exposed all over are set aside. The score grows with the blob's size,
+with the soft halo of a reflection, and with what it hides: text lines and the portrait."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from .context import CardView, WarnDetail
 CODE = -9107
 DEFAULT_THRESHOLD = 60
 WIDTH = 400
-DEBUG = False
 HOLES_MAX = 0.06
 
 
@@ -76,8 +76,6 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None, dict
         cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         cv2.fillPoly(hull, [cv2.convexHull(np.vstack(cnts))], 1)
         holes = max(holes, float((roi[hull > 0] < 0.6 * white).mean()))
-        if DEBUG:
-            print("blob", frac, near_v, far_v, contrast, halo, clipped)
         if contrast < 15 or clipped < 0.5 or holes > HOLES_MAX:
             continue
         if white >= 250 and (frac < 0.03 or halo < 0.5):
