@@ -16,8 +16,6 @@ PARAMS = {
     MLID: {"ImageBase64", "ImageUrl", "BackImageBase64", "BackImageUrl", "RetImage"},
     SG: {"ImageBase64", "ImageUrl", "ReturnHeadImage"},
 }
-# Common parameters may also arrive in the body from some clients; they are not action parameters.
-COMMON = {"Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "Signature", "SignatureMethod", "Token", "Language"}
 MAX_BASE64 = 7 * 1024 * 1024
 _B64_RE = re.compile(rb"^[A-Za-z0-9+/]*={0,2}$")
 
@@ -81,7 +79,8 @@ def parse_request(action: str, body: dict, fetch_url: Callable[[str], bytes] | N
         raise OcrError("InvalidParameter", "The request body must be a JSON object.")
     allowed = PARAMS[action]
     for key in body:
-        if key not in allowed and key not in COMMON:
+        # API 3.0 carries the common parameters (Action, Version, Region...) in headers, never in the body.
+        if key not in allowed:
             raise OcrError("UnknownParameter", f"The parameter `{key}` is not recognized for {action}.")
 
     def image(b64_name, url_name, required):

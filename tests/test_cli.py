@@ -40,3 +40,10 @@ def test_module_entry_point_reports_errors_as_json(tmp_path):
     rows = [json.loads(l)["Response"] for l in proc.stdout.splitlines()]
     assert [r["Error"]["Code"] for r in rows] == ["FailedOperation.ImageDecodeFailed"] * 2
     assert "Traceback" not in proc.stderr
+
+
+def test_engine_imports_without_django(tmp_path):
+    code = "import sys, ocr.engine, ocr.contract, ocr.cli, ocr.synth; sys.exit(1 if 'django' in sys.modules else 0)"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

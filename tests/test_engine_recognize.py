@@ -116,3 +116,28 @@ def test_confidence_is_low_when_a_read_breaks_the_rules():
     contradict = good + [Line("PEREMPUAN", 0.99, 560, 470, 700, 495)]
     f, c = extract_front(contradict, 856, 540, (214, 228, 244))
     assert f["Sex"] == "PEREMPUAN" and c["Sex"] < 0.9 and c["ID"] < 0.9
+
+
+def test_rereading_a_region_leaves_detection_on():
+    # rapidocr keeps per-call options as engine state; a region re-read must not switch detection off.
+    import io
+
+    from PIL import Image
+
+    from ocr.engine.recog import read_card, read_region
+
+    data, _ = generate_card("SG", SEED + 4, scene="crop")
+    card = np.asarray(Image.open(io.BytesIO(data)).convert("RGB").resize((856, 540)))
+    read_region(card, 300, 300, 500, 340)
+    lines, _ = read_card(card)
+    assert len(lines) >= 6
+
+
+def test_glued_and_misread_name_and_address_parts_are_repaired():
+    from ocr.engine.fields_my import _fix_address, fix_name
+
+    assert fix_name("KUMARA/LARUMUGAM") == "KUMAR A/L ARUMUGAM"
+    assert fix_name("PRIYA AIP MUNIANDY") == "PRIYA A/P MUNIANDY"
+    assert fix_name("SALMAH BINTIMAHMUD") == "SALMAH BINTI MAHMUD"
+    assert fix_name("BINTANG BIN ALI") == "BINTANG BIN ALI"  # a first name starting with BIN stays
+    assert _fix_address("NO.12 JLN SS2/24 01000KANGAR W.PERSEKUTUAN(KL)") == "NO. 12 JLN SS2/24 01000 KANGAR W. PERSEKUTUAN(KL)"

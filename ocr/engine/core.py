@@ -44,44 +44,66 @@ def _view(action, side, raw, fmt, rgb, quad, card, text_lines) -> CardView:
                     quad=None if quad is None else np.asarray(quad, np.float32), warped=card, text_lines=text_lines)
 
 
-def _analyse(action: str, raw: bytes, want_face: bool):
-    """Everything about one image: (view, fields, confidences)."""
-    rgb, fmt = decode(action, raw)
-    quad = find_card(rgb)
-    card, text_lines = _read(rgb, quad)
+def _extract(action, card, text_lines):
+    """(side, fields, conf, lines) for one reading of the card; side None when nothing fits the action."""
     h, w = card.shape[:2]
     lines = to_lines(text_lines)
     if action == MLID:
-        ok = fields_my.looks_malaysian(lines)
-        if not ok and quad is not None:
-            # The outline we found may have been wrong (a shadow, a patterned desk): try the whole frame.
-            card2, tl2 = _read(rgb, None)
-            l2 = to_lines(tl2)
-            if fields_my.looks_malaysian(l2):
-                quad, card, text_lines, lines, ok = None, card2, tl2, l2, True
-        if not ok:
-            raise OcrError("FailedOperation.NoMASIDCard", "No Malaysian identity card was found in the image.")
+        if not fields_my.looks_malaysian(lines):
+            return None, {}, {}, lines
         fields, conf = fields_my.extract_front(lines, w, h, _background_colour(card))
-        side = "front"
+        return "front", fields, conf, lines
+    side = fields_sg.side_of(lines)
+    if side == "front":
+        fields, conf = fields_sg.extract_front(lines, w, h, reread=lambda *box: read_region(card, *box))
+    else:
+        fields, conf = fields_sg.extract_back(lines, w, h)
+    return (side if any(fields.values()) else None), fields, conf, lines
+
+
+def _incomplete(side, fields) -> bool:
+    """A reading missing a field every card of its kind prints: the outline may have cut the card."""
+    if side is None:
+        return True
+    if "NRICCode" in fields:
+        return not (fields["NRICCode"] and fields["Address"])
+    if "EnName" in fields:
+        return not (fields["ID"] and fields["Birthday"])
+    if fields.get("Type") == "IKAD":
+        return not fields["ID"]
+    return not (fields["ID"] and fields["Sex"] and fields["Address"])
+
+
+def _score(side, fields) -> int:
+    # The number is the field every card has; without it a reading is a poor one.
+    number = fields.get("ID") or fields.get("NRICCode")
+    return (side is not None) * (10 * bool(number) + sum(1 for v in fields.values() if v))
+
+
+def _analyse(action: str, raw: bytes, want_face: bool):
+    """Everything about one image: (view, fields, confidences, portrait)."""
+    rgb, fmt = decode(action, raw)
+    quad = find_card(rgb)
+    card, text_lines = _read(rgb, quad)
+    side, fields, conf, lines = _extract(action, card, text_lines)
+    if quad is not None and _incomplete(side, fields):
+        # The outline we found may be wrong (a shadow, a patterned desk, the photo inside a tight
+        # crop): read the whole frame as the card too and keep the better reading.
+        card2, tl2 = _read(rgb, None)
+        r2 = _extract(action, card2, tl2)
+        if _score(r2[0], r2[1]) > _score(side, fields):
+            quad, card, text_lines = None, card2, tl2
+            side, fields, conf, lines = r2
+    if side is None:
+        if action == MLID:
+            raise OcrError("FailedOperation.NoMASIDCard", "No Malaysian identity card was found in the image.")
+        raise OcrError("FailedOperation.OcrFailed", "No Singapore identity card fields could be read from the image.")
+    if action == MLID:
         region = REGION_LEFT if fields["Type"] == "IKAD" else REGION_RIGHT
     else:
-        side = fields_sg.side_of(lines)
-        if side == "front":
-            fields, conf = fields_sg.extract_front(lines, w, h, reread=lambda *box: read_region(card, *box))
-        else:
-            fields, conf = fields_sg.extract_back(lines, w, h)
-        if not any(fields.values()) and quad is not None:
-            card2, tl2 = _read(rgb, None)
-            l2 = to_lines(tl2)
-            side = fields_sg.side_of(l2)
-            f2, c2 = (fields_sg.extract_front if side == "front" else fields_sg.extract_back)(l2, w, h)
-            if any(f2.values()):
-                quad, card, text_lines, lines, fields, conf = None, card2, tl2, l2, f2, c2
-        if not any(fields.values()):
-            raise OcrError("FailedOperation.OcrFailed", "No Singapore identity card fields could be read from the image.")
         region = REGION_LEFT
     view = _view(action, side, raw, fmt, rgb, quad, card, text_lines)
-    view.fields = {k: v for k, v in fields.items()}
+    view.fields = dict(fields)
     portrait = ""
     if side == "front":
         # The checks use the face box as well, so look for it even when no portrait was asked for.

@@ -25,14 +25,25 @@ def nric_valid(number: str) -> bool:
     return table[r] == letter
 
 
+# Check letters the recogniser reads as digits (I as 1, Z as 2 ...): the checksum picks among them.
+DIGIT_AS_LETTER = {"1": "IJ", "2": "Z", "0": "DQ", "8": "B", "6": "G", "5": "S", "4": "A", "7": "T"}
+
+
 def parse_nric(text: str) -> str | None:
     t = text.upper().replace(" ", "")
     # Digits may be read as look-alike letters: normalise the middle seven only.
-    m = re.search(r"([STFGM5])([0-9OIlDQZSBGT]{7})([A-Z])", t)
+    m = re.search(r"([STFGM5])([0-9OIlDQZSBGT]{7})([A-Z0-9])", t)
     if not m:
         return None
     prefix = "S" if m.group(1) == "5" else m.group(1)
-    return prefix + m.group(2).translate(TO_DIGIT) + m.group(3)
+    body = prefix + m.group(2).translate(TO_DIGIT)
+    last = m.group(3)
+    if last.isdigit():
+        for cand in DIGIT_AS_LETTER.get(last, ""):
+            if nric_valid(body + cand):
+                return body + cand
+        return None
+    return body + last
 
 
 def parse_date(text: str) -> tuple[str, bool] | None:
@@ -141,7 +152,12 @@ def extract_front(lines: list[Line], w: int, h: int, reread=None) -> tuple[dict,
     stop = min([l.y0 for l in [race_line, date_line] + cjk[:1] if l is not None], default=h)
     top = id_line.y1 if id_line is not None else 0.25 * h
     name = [l for l in vals if top < l.y0 < stop and l is not id_line and not any(is_cjk(ch) for ch in l.text)
-            and re.search(r"[A-Z]{2}", l.text) and not parse_nric(l.text)][:3]
+            and re.search(r"[A-Z]{2}", l.text) and not parse_nric(l.text)][:4]
+    if len(name) > 1:
+        # A blurred "Name" label can come out in capitals; labels are printed smaller than values.
+        tall = max(l.h for l in name)
+        name = [l for l in name if l.h >= 0.78 * tall]
+    name = name[:3]
     if name:
         f["EnName"] = _fix_name(" ".join(l.text.upper() for l in name))
         c["EnName"] = min(l.score for l in name) * (1.0 if re.fullmatch(r"[A-Z][A-Z '@./()-]*", f["EnName"]) else 0.5)

@@ -51,11 +51,12 @@ def crop_portrait(card: np.ndarray, face: tuple[int, int, int, int], region) -> 
     """Head-and-shoulders crop around the face, Base64 JPEG, bounded by the photo region."""
     h, w = card.shape[:2]
     fx, fy, fw, fh = face
-    cx, cy = fx + fw / 2, fy + fh * 0.6
-    half_w, half_h = fw * 0.95, fh * 1.25
+    # Passport-style framing: hair above, chin and a little of the shoulders below, no card text
+    # (the citizenship and sex lines sit right under the photo on a MyKad).
+    cx = fx + fw / 2
     rx0, ry0, rx1, ry1 = int(region[0] * w), int(region[1] * h), int(region[2] * w), int(region[3] * h)
-    x0, x1 = int(max(rx0, cx - half_w)), int(min(rx1, cx + half_w))
-    y0, y1 = int(max(ry0, cy - half_h)), int(min(ry1, cy + half_h))
+    x0, x1 = int(max(rx0, cx - fw * 0.8)), int(min(rx1, cx + fw * 0.8))
+    y0, y1 = int(max(ry0, fy - fh * 0.4)), int(min(ry1, fy + fh * 1.4))
     crop = cv2.cvtColor(card[y0:y1, x0:x1], cv2.COLOR_RGB2BGR)
     ok, buf = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 90])
     return base64.b64encode(buf.tobytes()).decode("ascii") if ok else ""

@@ -36,9 +36,10 @@ def get_engine():
                 _engine = RapidOCR(
                     params={
                         "Global.log_level": "error",
-                        # Detection on the warped 856 px card as it is: upscaling (rapidocr's default,
-                        # min side 736) doubles detection time and reads no better on card-sized text.
-                        "Det.limit_side_len": 864,
+                        # Detection on the card scaled down to 736 px wide: upscaling (rapidocr's
+                        # default, min side 736) doubles detection time, and card text (>= 16 px
+                        # high at 856 px) is still found at 736; recognition uses full-size crops.
+                        "Det.limit_side_len": 736,
                         "Det.limit_type": "max",
                         "EngineConfig.onnxruntime.intra_op_num_threads": n,
                         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
@@ -51,23 +52,35 @@ def get_engine():
 def read_card(card: np.ndarray) -> tuple[list[TextLine], bool]:
     """Text lines of the warped card, and whether the card was upside down.
 
-    The line classifier (0° / 180°) votes, weighted by line width; when most text is upside down the
-    boxes are mapped into the card turned by 180° (the recogniser already read each line upright)."""
+    The line classifier (0° / 180°) votes, weighted by line width, and every line is then read in
+    the majority orientation: a card is one rigid object, and a single line's own verdict is
+    unreliable for text that reads both ways ("96000" upside down is "00096"). When the card is
+    upside down the boxes are mapped into the card turned by 180°."""
+    import cv2
+
     eng = get_engine()
     img, op = eng.preprocess_img(card)
-    det, cls, rec, crops = eng.run_ocr_steps(img, op)
-    if det.boxes is None or rec.txts is None:
+    try:
+        crops, det = eng.detect_and_crop(img, op)
+    except Exception:  # noqa: BLE001 - rapidocr raises when it finds no text at all
         return [], False
+    if det.boxes is None or not crops:
+        return [], False
+    cls = eng.cls_and_rotate([c.copy() for c in crops])[1]
+    labels = cls.cls_res or [("0", 1.0)] * len(crops)
     flipped_w = total_w = 0.0
-    labels = cls.cls_res or [("0", 1.0)] * len(det.boxes)
-    out = eng.build_final_output(card, det, cls, rec, crops, op)
-    # build_final_output drops empty texts; vote on the unfiltered list, which aligns with the labels.
     for box, (label, conf) in zip(det.boxes, labels):
         width = float(np.linalg.norm(np.asarray(box[1]) - np.asarray(box[0])))
         total_w += width
         if label == "180" and conf >= 0.6:
             flipped_w += width
     flipped = total_w > 0 and flipped_w > 0.5 * total_w
+    inputs = [cv2.rotate(c, cv2.ROTATE_180) for c in crops] if flipped else crops
+    try:
+        rec = eng.recognize_txt(inputs)
+    except Exception:  # noqa: BLE001 - nothing legible
+        return [], flipped
+    out = eng.build_final_output(card, det, cls, rec, crops, op)
     h, w = card.shape[:2]
     lines = []
     if getattr(out, "txts", None) is None:
@@ -87,7 +100,12 @@ def read_region(card: np.ndarray, x0: float, y0: float, x1: float, y1: float) ->
     x0, y0, x1, y1 = max(0, int(x0)), max(0, int(y0)), min(w, int(x1)), min(h, int(y1))
     if x1 - x0 < 4 or y1 - y0 < 4:
         return "", 0.0
-    out = get_engine()(np.ascontiguousarray(card[y0:y1, x0:x1]), use_det=False, use_cls=False)
+    # The recogniser alone: calling the engine with use_det=False would switch detection off for
+    # every later call (rapidocr keeps per-call options as state).
+    try:
+        out = get_engine().recognize_txt([np.ascontiguousarray(card[y0:y1, x0:x1])])
+    except Exception:  # noqa: BLE001 - rapidocr raises on an empty read; nothing was read
+        return "", 0.0
     txts = getattr(out, "txts", None)
     if not txts:
         return "", 0.0

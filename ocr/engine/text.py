@@ -65,6 +65,9 @@ def contains_fuzzy(text: str, word: str, threshold: float = 0.8) -> float:
     return best if best >= threshold else 0.0
 
 
+MIN_SCORE = 0.6
+
+
 def to_lines(text_lines: list[TextLine]) -> list[Line]:
     """Axis-aligned lines sorted top to bottom; boxes on the same row that nearly touch are merged,
     because the detector sometimes splits one printed line at a wide gap."""
@@ -73,7 +76,9 @@ def to_lines(text_lines: list[TextLine]) -> list[Line]:
         xs = [p[0] for p in t.box]
         ys = [p[1] for p in t.box]
         txt = clean(t.text)
-        if txt:
+        # Below 0.6 the recogniser is mostly reading guilloche patterns or blurred labels; such
+        # "text" would otherwise be glued onto a real value on the same row.
+        if txt and t.score >= MIN_SCORE:
             items.append(Line(txt, t.score, min(xs), min(ys), max(xs), max(ys)))
     items.sort(key=lambda l: (l.cy, l.x0))
     merged: list[Line] = []
