@@ -1,6 +1,6 @@
 """Benchmark of the card warnings (WarnCardInfos) through the full offline engine.
 
-    python bench/warnings.py [--per-kind 8] [--seed 90210] [--cards 24]
+    python bench/warnings.py [--per-kind 6] [--seed 31337] [--cards 24]
 
 Cards come from the generator (``ocr.synth``), fronts of every kind, MY and SG. Each of the
 degradations in ``ocr.synth.degrade`` is applied to ``--per-kind`` photos and as many clean photos
@@ -198,8 +198,8 @@ def report(rows, args, wall: float) -> str:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--per-kind", type=int, default=8)
-    ap.add_argument("--seed", type=int, default=90210)
+    ap.add_argument("--per-kind", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=31337)
     ap.add_argument("--cards", type=int, default=24)
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "warnings.md"))
