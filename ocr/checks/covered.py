@@ -105,8 +105,6 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     return clamp_score(sk), (box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None)
 
 
-def measures(view: CardView):
-    return border_score(view)[0], skin_score(view)[0]
 
 
 def score(view: CardView) -> int:

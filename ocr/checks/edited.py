@@ -201,8 +201,6 @@ def score(view: CardView) -> int:
     return analyse(view)[0]
 
 
-def measures(view: CardView):
-    return metadata_score(view), content_score(view), noise_analysis(view)[0]
 
 
 def check(view: CardView) -> WarnDetail | None:

@@ -112,9 +112,6 @@ def _only_portrait_background(blob: np.ndarray, face: tuple[int, int, int, int])
     return inside >= 0.7 * blob.sum() and centre == 0
 
 
-def measures(view: CardView):
-    sc, box, info = analyse(view)
-    return tuple(info.values())
 
 
 def score(view: CardView) -> int:
