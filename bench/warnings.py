@@ -1,6 +1,6 @@
 """Benchmark of the card warnings (WarnCardInfos) through the full offline engine.
 
-    python bench/warnings.py [--per-kind 8] [--seed 90210] [--cards 24]
+    python bench/warnings.py [--per-kind 6] [--seed 31337] [--cards 24]
 
 Cards come from the generator (``ocr.synth``), fronts of every kind, MY and SG. Each of the
 degradations in ``ocr.synth.degrade`` is applied to ``--per-kind`` photos and as many clean photos
@@ -42,6 +42,7 @@ from ocr.synth import KINDS  # noqa: E402
 from ocr.synth.degrade import CODES, DEGRADATIONS, Card, degrade  # noqa: E402
 
 WARN_CODES = (-9101, -9102, -9103, -9104, -9107, -9108)
+F1_TARGETS = {-9101: 0.9, -9102: 0.9, -9103: 0.8, -9104: 0.8, -9107: 0.9, -9108: 0.9}  # issue 4
 _cards: dict[tuple[str, int], Card] = {}
 
 
@@ -140,6 +141,29 @@ def prf(rows, code):
     return tp, fp, fn, p, r, f
 
 
+NOTES = """## Notes
+
+- How the images are made: `ocr.synth.degrade` photographs each generated card (perspective, desk,
+  shadow, uneven light, lens softness, sensor noise, JPEG 82-96) and, for a degraded image, adds one
+  problem from its physics (camera blur; specular glare; copier tone, toner grain, halftone, paper
+  tint, the card on a sheet or cut out; a screen's subpixel grid and bezel; a print's dot screen and
+  border; editor traces; a thumb, sticker, pen/coin/keys, a corner out of frame). The degradations
+  were written without reference to the detectors; the detectors were developed on seed 7
+  (`--per-kind 4 --seed 7`). These figures are from seed 31337, not used during development. An
+  earlier run at seed 90210 was looked at (its table only) before the last glare and outline fixes,
+  which were made on seed-7 failures.
+- Timing is `run_checks` inside the engine, two benchmark processes on the 2-core box alongside the
+  engine's own OCR, so it includes contention; the checks alone on an idle core took about 50 ms per
+  card in development.
+- No real public card samples were available offline: nothing here is measured on real photos.
+- Known gaps: recaptured prints (inkjet dither has no periodic peak, and no print-border cue is
+  implemented); colour photocopies (only the paper-sheet cue, which needs the paper visible all round);
+  stickers and objects (no detector beyond skin-coloured blobs and the outline at the frame border);
+  pale cards with a grey portrait (white-balancing to the card's own white takes out a tinted card's
+  colour, so some clean pale SG cards read as grey copies); images where the engine found no outline.
+"""
+
+
 def report(rows, args, wall: float) -> str:
     from ocr.checks import CHECKS
 
@@ -163,16 +187,18 @@ def report(rows, args, wall: float) -> str:
         "Thresholds: " + ", ".join(f"{c.CODE} ≥ {c.DEFAULT_THRESHOLD}" for c in CHECKS) + " (defaults; "
         "`OCR_WARN_THRESHOLD_<code>` overrides).",
         "",
-        "| code | TP | FP | FN | precision | recall | F1 |",
-        "|---|---|---|---|---|---|---|",
+        "| code | TP | FP | FN | precision | recall | F1 | F1 target |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for code in WARN_CODES:
         tp, fp, fn, p, r, f = prf(rows, code)
-        lines.append(f"| {code} | {tp} | {fp} | {fn} | {p:.2f} | {r:.2f} | {f:.2f} |")
+        target = F1_TARGETS[code]
+        lines.append(f"| {code} | {tp} | {fp} | {fn} | {p:.2f} | {r:.2f} | {f:.2f} | {target} {'met' if f >= target else 'NOT met'} |")
     lines += [
         "",
         f"**False-warning rate on clean cards: {len(clean_warned)}/{len(clean)} = "
-        f"{len(clean_warned) / max(1, len(clean)):.1%}**"
+        f"{len(clean_warned) / max(1, len(clean)):.1%}** (target ≤ 2%: "
+        f"{'met' if len(clean_warned) <= 0.02 * len(clean) else 'NOT met'})"
         + (" (" + ", ".join(f"{r['card']} {r['warns']}" for r in clean_warned[:8]) + ")" if clean_warned else ""),
         "",
         f"Checks' time per card (all six, inside the engine, one thread): median {statistics.median(ms):.0f} ms, "
@@ -193,13 +219,13 @@ def report(rows, args, wall: float) -> str:
                     other[c] = other.get(c, 0) + 1
         lines.append(f"| {name} ({CODES[name]}) | {len(sub)} | {hit} | "
                      + (", ".join(f"{c}: {n}" for c, n in sorted(other.items())) or "-") + " |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + ["", NOTES]) + "\n"
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--per-kind", type=int, default=8)
-    ap.add_argument("--seed", type=int, default=90210)
+    ap.add_argument("--per-kind", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=31337)
     ap.add_argument("--cards", type=int, default=24)
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "warnings.md"))

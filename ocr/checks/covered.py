@@ -26,13 +26,42 @@ def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | Non
         return 0.0, None
     q = card_quad(view)
     h, w = view.original.shape[:2]
-    margin = 2.0
+    margin = 6.0  # the engine's outline stops a few pixels short of the frame when the card runs off it
     outside = [(x < margin or y < margin or x > w - 1 - margin or y > h - 1 - margin) for x, y in q]
-    if any(outside):
+    if any(outside) and _outline_follows_card(view, q, outside):
         x0, y0 = np.clip(q.min(0), 0, [w, h])
         x1, y1 = np.clip(q.max(0), 0, [w, h])
         return 95.0, (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
     return 0.0, None
+
+
+def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) -> bool:
+    """A corner at the frame's border is only evidence if the outline's sides next to it run along
+    a real edge (card against surround). An outline that jumped to the border across the desk -
+    seen with the engine's card finder on clean photos - has no edge under most of that side."""
+    g = grey(view.original)
+    s = min(1.0, 800.0 / max(g.shape))
+    small = cv2.GaussianBlur(cv2.resize(g, None, fx=s, fy=s, interpolation=cv2.INTER_AREA).astype(np.float32), (0, 0), 1.2)
+    qs = q * s
+    h, w = small.shape
+    centre = qs.mean(0)
+    for i, out in enumerate(outside):
+        if not out:
+            continue
+        for a, b in ((qs[i], qs[(i + 1) % 4]), (qs[i], qs[(i - 1) % 4])):
+            mid = (a + b) / 2
+            normal = (mid - centre) / (np.linalg.norm(mid - centre) + 1e-6)
+            pts = a + (b - a) * np.linspace(0.1, 0.9, 40)[:, None]
+            pin, pout = pts - normal * 4, pts + normal * 4
+            ok = (pout[:, 0] >= 1) & (pout[:, 0] < w - 1) & (pout[:, 1] >= 1) & (pout[:, 1] < h - 1)
+            ok &= (pin[:, 0] >= 1) & (pin[:, 0] < w - 1) & (pin[:, 1] >= 1) & (pin[:, 1] < h - 1)
+            if ok.sum() < 8:
+                continue  # this side runs along the frame's border: nothing to see outside it
+            vin = small[pin[ok, 1].astype(int), pin[ok, 0].astype(int)]
+            vout = small[pout[ok, 1].astype(int), pout[ok, 0].astype(int)]
+            if float((np.abs(vin - vout) >= 12).mean()) < 0.5:
+                return False
+    return True
 
 
 def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
@@ -55,9 +84,13 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
     for i in range(1, n):
         x, yy, w, h, area = stats[i]
         frac = area / skin.size
-        touches = x <= 2 or yy <= 2 or x + w >= skin.shape[1] - 2 or yy + h >= skin.shape[0] - 2
-        if frac < 0.01 or frac > 0.3 or not touches:
-            continue  # a finger holding the card comes in over its edge
+        H, W = skin.shape
+        # a finger holding the card comes in over its edge and reaches inward; a thin band along
+        # one edge is the surround, where the outline sits a little outside the card
+        depth = max(w if x <= 2 or x + w >= W - 2 else 0, h if yy <= 2 or yy + h >= H - 2 else 0)
+        reach = max(w / W if x <= 2 or x + w >= W - 2 else 0, h / H if yy <= 2 or yy + h >= H - 2 else 0)
+        if frac < 0.01 or frac > 0.3 or depth == 0 or reach < 0.08:
+            continue
         sc = 60 + 800 * min(frac, 0.05)
         if sc > best:
             best, box = sc, (int(x), int(yy), int(w), int(h))
@@ -72,8 +105,6 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     return clamp_score(sk), (box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None)
 
 
-def measures(view: CardView):
-    return border_score(view)[0], skin_score(view)[0]
 
 
 def score(view: CardView) -> int:

@@ -1,10 +1,11 @@
 """-9107 glare: a reflection on the laminate that hides what is under it.
 
 The published pitfall: "V >= 245 and S <= 30" fires on white card areas and over-exposed frames.
-So a pixel is glare only relative to the card's own white level (not an absolute number), the blob
-must be clipped and textureless, brighter than the ring around it, and have the soft halo of a
-reflection rather than the hard edge of a printed white area. The score grows with the blob's size
-and with what it hides: text lines and the portrait."""
+So a pixel is glare only relative to the card's own white level (not an absolute number); a blob
+must be mostly clipped, textureless, brighter than its surround, and solid: glare washes out the
+print under it, while a clipped white background still has letters in it. Plain portrait
+backgrounds and frames over-exposed all over are set aside. The score grows with the blob's size,
+with the soft halo of a reflection, and with what it hides: text lines and the portrait."""
 
 from __future__ import annotations
 
@@ -17,15 +18,18 @@ from .context import CardView, WarnDetail
 CODE = -9107
 DEFAULT_THRESHOLD = 60
 WIDTH = 400
-DEBUG = False
 HOLES_MAX = 0.06
 
 
-def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None, dict]:
+def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, int, int, int] | None, dict]:
+    """Score, box (in the resized card) and the winning blob's measures; `trace` collects every
+    candidate blob's measures, for calibration."""
     img = resized(view.warped, WIDTH)
     scale = WIDTH / view.warped.shape[1]
     hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
-    v = hsv[..., 2].astype(np.float32)
+    # the darkest channel: a reflection is white light and clips all three, while an over-exposed
+    # tinted card (cream, mint, pink) still holds back its weakest channel
+    v = img.min(axis=2).astype(np.float32)
     s = hsv[..., 1].astype(np.float32)
     # the card's own white level; a broad halo can lift it to the ceiling, then only clipped pixels
     # count and the surround test below must tell glare from plain over-exposure
@@ -75,11 +79,16 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None, dict
         hull = np.zeros_like(comp)
         cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         cv2.fillPoly(hull, [cv2.convexHull(np.vstack(cnts))], 1)
-        holes = max(holes, float((roi[hull > 0] < 0.6 * white).mean()))
-        if DEBUG:
-            print("blob", frac, near_v, far_v, contrast, halo, clipped)
+        sroi = s[y0:y1, x0:x1]
+        printed = (roi < 0.6 * white) | (sroi > 80)  # dark or coloured ink (red headings are not dark)
+        holes = max(holes, float(printed[hull > 0].mean()))
+        if trace is not None:
+            trace.append(dict(frac=round(frac, 4), contrast=contrast, halo=round(halo, 2), clipped=round(clipped, 2), holes=round(holes, 3), white=white))
         if contrast < 15 or clipped < 0.5 or holes > HOLES_MAX:
             continue
+        on_edge = x <= 1 or y <= 1 or x + w >= v.shape[1] - 1 or y + h >= v.shape[0] - 1
+        if on_edge and frac > 0.08:
+            continue  # a broad clipped area running off the card is the light falling unevenly
         if white >= 250 and (frac < 0.03 or halo < 0.5):
             continue  # an over-exposed card clips in fragments everywhere: only a big, haloed blob counts
         box = (int(x), int(y), int(w), int(h))
@@ -93,17 +102,16 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None, dict
 
 
 def _only_portrait_background(blob: np.ndarray, face: tuple[int, int, int, int]) -> bool:
-    """Portrait backgrounds are plain and light, and clip in bright light: that is not glare unless
-    the blob spills over the middle of the portrait, where the face is."""
+    """Portrait backgrounds and clothes are plain and light, and clip in bright light: that is not
+    glare unless the blob spills over the middle of the face."""
     fx, fy, fw, fh = face
-    inside = blob[fy:fy + fh, fx:fx + fw].sum()
+    # the portrait goes on below the face box (shoulders, often a white shirt) and a little aside
+    px, py = max(0, fx - fw // 4), max(0, fy - fh // 4)
+    inside = blob[py:fy + fh * 2, px:fx + fw + fw // 4].sum()
     centre = blob[fy + int(fh * 0.3):fy + int(fh * 0.7), fx + int(fw * 0.3):fx + int(fw * 0.7)].sum()
     return inside >= 0.7 * blob.sum() and centre == 0
 
 
-def measures(view: CardView):
-    sc, box, info = analyse(view)
-    return tuple(info.values())
 
 
 def score(view: CardView) -> int:

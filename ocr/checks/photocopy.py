@@ -89,8 +89,6 @@ def score(view: CardView) -> int:
 GREY_EXTENT = 10.0
 
 
-def measures(view: CardView):
-    return colour_extent(view), sheet_score(view)
 
 
 def check(view: CardView) -> WarnDetail | None:
