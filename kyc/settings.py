@@ -262,6 +262,11 @@ OCR_API_RATE_LIMITS = {
 }
 # Hosts the server may fetch ImageUrl / BackImageUrl from. Empty: URL input is refused.
 OCR_IMAGE_URL_ALLOWED_HOSTS = env_list("OCR_IMAGE_URL_ALLOWED_HOSTS")
+# Even an allowed host is refused when it resolves to loopback, private or link-local addresses.
+OCR_IMAGE_URL_ALLOW_PRIVATE_ADDRESSES = env_bool("OCR_IMAGE_URL_ALLOW_PRIVATE_ADDRESSES", False)
+OCR_IMAGE_URL_TIMEOUT_SECONDS = env_number("OCR_IMAGE_URL_TIMEOUT_SECONDS", 3.0, kind=float)  # the seeds' limit
+# Front and back, each up to 7 MB of Base64, plus room for the JSON around them.
+OCR_API_MAX_BODY_BYTES = env_number("OCR_API_MAX_BODY_BYTES", 2 * 7 * 1024 * 1024 + 64 * 1024, minimum=1024)
 
 # --- Review ---------------------------------------------------------------------------------------
 REVIEW_CONFIDENCE_THRESHOLD = env_number("REVIEW_CONFIDENCE_THRESHOLD", 0.90, kind=float)

@@ -18,7 +18,6 @@ from django.conf import settings
 
 from ocr.errors import OcrError
 
-DOWNLOAD_SECONDS = 3.0
 # 7 MB of Base64 is the limit for an image, i.e. 7 MB * 3/4 of bytes.
 MAX_IMAGE_BYTES = 7 * 1024 * 1024 * 3 // 4
 _CHUNK = 64 * 1024
@@ -57,7 +56,7 @@ def _resolve(host: str, port: int) -> str:
     except (socket.gaierror, UnicodeError):
         raise _download_failed(f"cannot resolve {host}") from None
     addresses = [info[4][0] for info in infos]
-    if not getattr(settings, "OCR_IMAGE_URL_ALLOW_PRIVATE_ADDRESSES", False):
+    if not settings.OCR_IMAGE_URL_ALLOW_PRIVATE_ADDRESSES:
         if not addresses or not all(_is_public(address) for address in addresses):
             raise _refuse(f"{host} resolves to a non-public address; refused")
     return addresses[0]
@@ -65,7 +64,7 @@ def _resolve(host: str, port: int) -> str:
 
 def fetch_url(url: str) -> bytes:
     """The image at ``url``; OcrError with a Tencent code when it is refused or cannot be fetched."""
-    allowed = list(getattr(settings, "OCR_IMAGE_URL_ALLOWED_HOSTS", []) or [])
+    allowed = list(settings.OCR_IMAGE_URL_ALLOWED_HOSTS)
     if not allowed:
         raise _refuse("ImageUrl is disabled on this server (OCR_IMAGE_URL_ALLOWED_HOSTS is empty); send ImageBase64")
     try:
@@ -78,7 +77,7 @@ def fetch_url(url: str) -> bytes:
     if not host_allowed(parts.hostname, allowed):
         raise _refuse(f"ImageUrl host {parts.hostname} is not on this server's allowlist")
 
-    deadline = time.monotonic() + getattr(settings, "OCR_IMAGE_URL_TIMEOUT_SECONDS", DOWNLOAD_SECONDS)
+    deadline = time.monotonic() + settings.OCR_IMAGE_URL_TIMEOUT_SECONDS
     address = _resolve(parts.hostname, port)
     timeout = urllib3.Timeout(total=max(deadline - time.monotonic(), 0.01))
     if parts.scheme == "https":

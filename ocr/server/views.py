@@ -21,10 +21,6 @@ from .fetch import fetch_url
 
 logger = logging.getLogger(__name__)
 
-# Front and back (MLIDCardOCR), each up to 7 MB of Base64, plus room for the JSON around them.
-DEFAULT_MAX_BODY_BYTES = 2 * 7 * 1024 * 1024 + 64 * 1024
-
-
 def api3(request) -> HttpResponse:
     request_id = str(uuid.uuid4())
     action = request.headers.get("X-TC-Action", "")
@@ -69,7 +65,7 @@ def _handle(request, action: str) -> dict:
 
 
 def _body(request) -> bytes:
-    limit = min(getattr(settings, "OCR_API_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    limit = min(settings.OCR_API_MAX_BODY_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     too_big = OcrError("RequestSizeLimitExceeded", f"The request body is larger than {limit // (1024 * 1024)} MB.")
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
