@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "kyc",
     "ocr",
 ]
@@ -296,6 +297,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Upload identity cards for review, follow their status, receive signed decisions.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Security ---------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The portal API as an integrating team meets it: uploads, status, re-uploads, every refusal."""
 
+import re
 import base64
 import io
 import time
@@ -391,3 +392,12 @@ def test_the_schema_is_valid_openapi_without_a_login(client):
 def test_the_docs_page_is_served_without_a_login(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200 and b"swagger" in response.content.lower()
+
+
+def test_the_docs_page_loads_its_scripts_from_this_site_not_a_cdn(client):
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/api/v1/docs").content.decode()
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
+    assert scripts and all(src.startswith("/static/") for src in scripts), scripts
+    assert all(finders.find(src.removeprefix("/static/")) for src in scripts)
