@@ -1,8 +1,8 @@
 """The portal API as an integrating team meets it: uploads, status, re-uploads, every refusal."""
 
-import re
 import base64
 import io
+import re
 import time
 import uuid
 
