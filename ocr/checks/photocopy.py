@@ -31,10 +31,16 @@ def _white_balanced_lab(img: np.ndarray) -> np.ndarray:
 
 
 def colour_extent(view: CardView) -> float:
-    lab = _white_balanced_lab(resized(view.warped, 160))
-    lab = lab[4:-4, 4:-4]  # the outline's edge may hold a sliver of background
+    lab = _white_balanced_lab(resized(view.warped, EXTENT_WIDTH))
+    lab = lab[8:-8, 8:-8]  # the outline's edge may hold a sliver of background
     chroma = np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)
-    return float(np.percentile(chroma, 97))
+    # the top 1% at 320 px: a pale tinted card (SG) carries its colour in thin printed labels and
+    # headings, which a coarser image or a broader percentile averages into the tint that the
+    # white balance then takes out
+    return float(np.percentile(chroma, 99))
+
+
+EXTENT_WIDTH = 320
 
 
 def sheet_score(view: CardView) -> float:
@@ -81,12 +87,14 @@ def sheet_score(view: CardView) -> float:
 
 
 def score(view: CardView) -> int:
-    grey_copy = logistic(-colour_extent(view), -GREY_EXTENT, 2.0)
+    # a card's back carries little or no printed colour (a grey chip panel, a tinted guilloche), so
+    # its colourlessness says nothing; only the physical cue counts there
+    grey_copy = 0.0 if view.side == "back" else logistic(-colour_extent(view), -GREY_EXTENT, 1.5)
     colour_copy = 80.0 * sheet_score(view)
     return clamp_score(max(grey_copy, colour_copy))
 
 
-GREY_EXTENT = 10.0
+GREY_EXTENT = 12.5  # clean pale SG fronts measured >= 16 in development, grey copies mostly < 11
 
 
 
