@@ -20,12 +20,10 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("OCR_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-import warnings as _stdlib_warnings  # noqa: E402,F401  (the standard library's, before ours)
 import importlib.util  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("bench_warnings", ROOT / "bench" / "warnings.py")
@@ -66,11 +64,14 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--cards", type=int, default=24)
     ap.add_argument("--procs", type=int, default=2)
+    ap.add_argument("--only", default="", help="keep only degradations starting with this (plus a quarter of the clean ones)")
     args = ap.parse_args()
     todo = bw.jobs(args.per_kind, args.seed, args.cards)
+    if args.only:
+        todo = [j for j in todo if j[1].startswith(args.only) or (j[1] == "clean" and j[0] % 4 == 0)]
     with mp.get_context("fork").Pool(args.procs) as pool:
         rows = sorted(pool.map(run_one, todo, chunksize=4), key=lambda r: r["i"])
-    out = ROOT / "bench" / "out" / f"views_{args.seed}.pkl"
+    out = ROOT / "bench" / "out" / f"views_{args.seed}{'_' + args.only if args.only else ''}.pkl"
     with open(out, "wb") as f:
         pickle.dump(rows, f)
     print(out, len(rows))
