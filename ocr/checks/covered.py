@@ -96,6 +96,9 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
         reach = max(w / W if x <= 2 or x + w >= W - 2 else 0, h / H if yy <= 2 or yy + h >= H - 2 else 0)
         if frac < 0.01 or frac > 0.3 or depth == 0 or reach < 0.08:
             continue
+        along = h if depth == w else w  # the blob's extent along the edge it touches
+        if depth < 0.5 * along:
+            continue  # a finger reaches in about as far as it is wide; a flat band along the edge is the card's own tone
         sc = 60 + 800 * min(frac, 0.05)
         if sc > best:
             best, box = sc, (int(x), int(yy), int(w), int(h))

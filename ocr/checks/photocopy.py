@@ -7,7 +7,8 @@ averaging (toner and sensor noise averaged out), as the extent of the card's pri
 most colourful 3%): a genuine card's inks (band, emblem, flag, portrait) keep it high, a grey copy
 leaves nothing. A colour copy keeps some colour, so for it the physical cue counts: the card lies
 on a sheet of paper - the outline is surrounded, on every side in the frame, by a bright, neutral,
-plain band, with no shadow step where a real card's thickness would cast one."""
+plain band, with no shadow step where a real card's thickness would cast one; or the copy was cut
+out of the paper, and its corners are square where an ID-1 card's are rounded."""
 
 from __future__ import annotations
 
@@ -91,7 +92,9 @@ def score(view: CardView) -> int:
     # its colourlessness says nothing; only the physical cue counts there
     grey_copy = 0.0 if view.side == "back" else logistic(-colour_extent(view), -GREY_EXTENT, 1.5)
     colour_copy = 80.0 * sheet_score(view)
-    return clamp_score(max(grey_copy, colour_copy))
+    square, _ = corner_score(view)
+    cut_out = 85.0 if square >= 0.75 else 0.0  # three or all four visible corners square
+    return clamp_score(max(grey_copy, colour_copy, cut_out))
 
 
 GREY_EXTENT = 12.5  # clean pale SG fronts measured >= 16 in development, grey copies mostly < 11
@@ -102,3 +105,113 @@ GREY_EXTENT = 12.5  # clean pale SG fronts measured >= 16 in development, grey c
 def check(view: CardView) -> WarnDetail | None:
     s = score(view)
     return WarnDetail(CODE, s, None) if s >= threshold(CODE, DEFAULT_THRESHOLD) else None
+
+
+CORNER_W = 600  # rectified card width for the corner test (the rounding is then 22 px)
+
+
+def corner_score(view: CardView) -> tuple[float, list]:
+    """0-1: how many of the card's visible corners are square. An ID-1 card's corners are rounded
+    (radius 3.18 mm, 3.7% of its width), so the pocket between the rounding and the outline's
+    corner shows what the card lies on; a copy cut out of paper is square, so its pocket is paper.
+    A corner counts when the pocket matches the card's own edge and not the surround; corners where
+    the surround looks like the card (nothing to tell them apart) or that lie outside the frame are
+    not counted."""
+    if view.quad is None:
+        return 0.0, []
+    quad = refined_quad(view)
+    if quad is None:
+        return 0.0, []
+    cw = CORNER_W
+    ch = int(round(cw * float(np.linalg.norm(quad[3] - quad[0])) / max(1.0, float(np.linalg.norm(quad[1] - quad[0])))))
+    pad = int(0.12 * cw)
+    dst = np.float32([[pad, pad], [pad + cw, pad], [pad + cw, pad + ch], [pad, pad + ch]])
+    m = cv2.getPerspectiveTransform(quad, dst)
+    big = cv2.warpPerspective(view.original, m, (cw + 2 * pad, ch + 2 * pad), flags=cv2.INTER_AREA,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0))
+    valid = cv2.warpPerspective(np.full(view.original.shape[:2], 255, np.uint8), m, (cw + 2 * pad, ch + 2 * pad),
+                                flags=cv2.INTER_NEAREST) > 0
+    lab = cv2.cvtColor(big, cv2.COLOR_RGB2LAB).astype(np.float32)
+    r = 0.037 * cw  # the rounding radius
+    found = []
+    for (cx, cy), (sx, sy) in zip(dst, ((1, 1), (-1, 1), (-1, -1), (1, -1))):
+        def patch(u: float, v: float, half: float) -> np.ndarray | None:
+            x, y = int(cx + sx * u), int(cy + sy * v)
+            h = max(1, int(half))
+            if not valid[max(0, y - h):y + h + 1, max(0, x - h):x + h + 1].all():
+                return None
+            return np.median(lab[y - h:y + h + 1, x - h:x + h + 1].reshape(-1, 3), axis=0)
+        pocket = patch(0.15 * r, 0.15 * r, 0.08 * r)  # between the rounding (0.29 r in) and the corner
+        edge = patch(1.6 * r, 1.6 * r, 0.4 * r)  # the card itself, near the corner
+        # the surround, clear of any paper margin: beyond the corner along both sides
+        outs = [patch(-0.09 * cw, 2.0 * r, 0.4 * r), patch(2.0 * r, -0.09 * cw, 0.4 * r)]
+        outs = [o for o in outs if o is not None]
+        if pocket is None or edge is None or not outs:
+            continue
+        out = np.median(outs, axis=0)
+        if float(np.linalg.norm(out - edge)) < 20:
+            continue  # card and surround alike: the pocket cannot tell
+        d_out = float(np.linalg.norm(pocket - out))
+        d_card = float(np.linalg.norm(pocket - edge))
+        found.append((d_out, d_card))
+    if len(found) < 3:
+        return 0.0, found
+    square = sum(1 for d_out, d_card in found if d_out > 2.0 * d_card and d_out > 15)
+    return square / len(found), found
+
+
+def refined_quad(view: CardView) -> np.ndarray | None:
+    """The card's outline with each side re-fitted to the card's edge along its straight middle
+    part, and the corners where the sides meet: the virtual corners of the rounded card (an outline
+    traced round the rounded corners cuts them short, which would hide the pocket the corner test
+    looks at). None when a side's edge is not found."""
+    quad = card_quad(view)
+    cw = CORNER_W
+    ch = int(round(cw * float(np.linalg.norm(quad[3] - quad[0])) / max(1.0, float(np.linalg.norm(quad[1] - quad[0])))))
+    pad = int(0.08 * cw)
+    dst = np.float32([[pad, pad], [pad + cw, pad], [pad + cw, pad + ch], [pad, pad + ch]])
+    m = cv2.getPerspectiveTransform(quad, dst)
+    img = cv2.warpPerspective(view.original, m, (cw + 2 * pad, ch + 2 * pad), flags=cv2.INTER_AREA).astype(np.float32)
+    img = cv2.GaussianBlur(img, (0, 0), 1.0)
+    reach = int(0.05 * cw)
+    lines = []
+    for side in range(4):
+        pts = []
+        for t in np.linspace(0.15, 0.85, 24):
+            if side in (0, 2):  # top, bottom: a vertical profile
+                x = int(pad + t * cw)
+                y0 = pad if side == 0 else pad + ch
+                prof = img[max(0, y0 - reach):y0 + reach + 1, x]
+                off = max(0, y0 - reach)
+            else:
+                y = int(pad + t * ch)
+                x0 = pad + cw if side == 1 else pad
+                prof = img[y, max(0, x0 - reach):x0 + reach + 1]
+                off = max(0, x0 - reach)
+            grad = np.abs(np.diff(prof, axis=0)).sum(axis=1)
+            if len(grad) < 3 or grad.max() < 12:
+                continue
+            k = int(np.argmax(grad)) + off + 0.5
+            pts.append((x, k) if side in (0, 2) else (k, y))
+        if len(pts) < 10:
+            return None
+        pts = np.float32(pts)
+        # the edge sits at about the same place all along; print near the edge gives outliers
+        across = pts[:, 1] if side in (0, 2) else pts[:, 0]
+        keep = np.abs(across - np.median(across)) <= 3
+        if keep.sum() < 8:
+            return None
+        vx, vy, x0, y0 = cv2.fitLine(pts[keep], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        lines.append((np.float32([x0, y0]), np.float32([vx, vy])))
+    corners = []
+    for a, b in ((3, 0), (0, 1), (1, 2), (2, 3)):  # TL, TR, BR, BL
+        (p, d), (q, e) = lines[a], lines[b]
+        det = d[0] * (-e[1]) - d[1] * (-e[0])
+        if abs(det) < 1e-6:
+            return None
+        t = ((q[0] - p[0]) * (-e[1]) - (q[1] - p[1]) * (-e[0])) / det
+        corners.append(p + d * t)
+    corners = np.float32(corners)
+    if np.abs(corners - dst).max() > 0.06 * cw:
+        return None  # far from the engine's outline: not the same edge
+    return cv2.perspectiveTransform(corners[None], np.linalg.inv(m))[0].astype(np.float32)
