@@ -148,7 +148,9 @@ def _noise_map(g: np.ndarray, clipped: np.ndarray | None = None) -> tuple[np.nda
 
 
 DARK, BRIGHT = 40, 247
-LEVEL_BAND = 30.0  # camera noise grows with brightness: compare a field with blocks this close in level
+LEVEL_BAND = 30.0
+# camera photos in development: at most 8% of blocks under 0.35; digital crops 25-50%
+NOISE_FREE, DIGITAL_SHARE = 0.35, 0.24  # camera noise grows with brightness: compare a field with blocks this close in level
 
 
 def _typical_at(sigma: np.ndarray, level: np.ndarray, ok: np.ndarray, at: float, typical: float) -> float:
@@ -159,6 +161,11 @@ def _typical_at(sigma: np.ndarray, level: np.ndarray, ok: np.ndarray, at: float,
 
 
 def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
+    if view.quad is None or view.side == "back":
+        # no outline: most likely a scan or a digital crop, whose pixels never had a camera's
+        # noise (its fine print alone reads as noise); a back carries no field worth forging
+        # and its line screens do the same. Only metadata and content count there.
+        return 0, None
     quad = card_quad(view)
     h, w = view.original.shape[:2]
     # the card in original pixels, on an axis-aligned rectangle: resampled at close to 1:1 with
@@ -179,6 +186,10 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
     typical = float(np.median(sigma[ok]))
     if typical < 0.6:
         return 0, None  # the camera (or its denoiser) left no noise to compare against
+    if float((sigma[ok] < NOISE_FREE).mean()) >= DIGITAL_SHARE:
+        # a large share of the card is free of noise altogether: a scan or a digital rendering,
+        # not a camera frame, and the premise (a camera's noise everywhere) does not hold
+        return 0, None
     sx, sy = cw / view.warped.shape[1], ch / view.warped.shape[0]
     regions = [line_rect(t.box) for t in view.text_lines]
     if view.face_box:
@@ -212,6 +223,13 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     meta = metadata_score(view)
     content = content_score(view)
     noise, box = noise_analysis(view)
+    if max(noise, content) > meta and max(noise, content) >= threshold(CODE, DEFAULT_THRESHOLD):
+        from . import blur
+
+        if blur.score(view) >= threshold(blur.CODE, blur.DEFAULT_THRESHOLD):
+            # on a blurred photo the digits are misread more often than forged, and the smear
+            # averages the text areas' noise: neither signal is about an editor any more
+            noise, box, content = 0, None, 0
     s = max(meta, content, noise)
     return s, (box if noise == s and box else None)
 

@@ -91,6 +91,8 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
         on_edge = x <= e or y <= e or x + w >= v.shape[1] - e or y + h >= v.shape[0] - e
         if on_edge and frac > 0.08:
             continue  # a broad clipped area running off the card is the light falling unevenly
+        if on_edge and max(w / v.shape[1], h / v.shape[0]) >= 0.6 and min(w, h) < 0.04 * v.shape[1]:
+            continue  # a thin strip along most of a side: the card's own white border, not a reflection
         if white >= 250 and (frac < 0.03 or halo < 0.5):
             continue  # an over-exposed card clips in fragments everywhere: only a big, haloed blob counts
         box = (int(x), int(y), int(w), int(h))
