@@ -157,11 +157,16 @@ NOTES = """## Notes
   engine's own OCR (and other work on the box), so it includes contention; re-scoring the stored
   development views in one process gave a median of about 60 ms and a p95 of about 90 ms per card.
 - No real public card samples were available offline: nothing here is measured on real photos.
+- Changed in the generator this round: a photocopy cut out of the paper now has the square corners
+  its docstring promised (75%; 25% trimmed round) - before, the placement step rounded every sheet
+  like a card.
 - Known gaps: recaptured prints (inkjet dither has no periodic peak; no print-border cue);
-  colour photocopies (only the paper-sheet cue, which needs the paper visible all round; no corner
-  shape or dot-screen cue yet); stickers and objects over the card (no detector beyond skin-coloured
-  blobs and the outline at the frame border); pasted text on a clipped white area (the noise test
-  skips clipped pixels); images where the engine found no outline count as misses.
+  colour photocopies on a sheet that does not show all round, and cut-outs trimmed round (only the
+  paper-sheet and square-corner cues); stickers the colour of the card, or over the portrait, and
+  objects touching the card's edge (the patch cue needs a plain patch with a clear step, inside the
+  card, and the portrait found); pasted text on a clipped white area and edits on scans/crops with
+  no outline (the noise test needs a camera's noise); images where the engine found no outline
+  count as misses for every code.
 """
 
 

@@ -110,6 +110,15 @@ def check(view: CardView) -> WarnDetail | None:
 CORNER_W = 600  # rectified card width for the corner test (the rounding is then 22 px)
 
 
+def _local_warp(img: np.ndarray, m: np.ndarray, x0: int, y0: int, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """The window [x0, x0+w) x [y0, y0+h) of `img` warped by `m`, and which of its pixels came from
+    inside the frame: only that window is resampled, not the whole card."""
+    t = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ m
+    out = cv2.warpPerspective(img, t, (w, h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT)
+    valid = cv2.warpPerspective(np.full(img.shape[:2], 255, np.uint8), t, (w, h), flags=cv2.INTER_NEAREST) > 0
+    return out, valid
+
+
 def corner_score(view: CardView) -> tuple[float, list]:
     """0-1: how many of the card's visible corners are square. An ID-1 card's corners are rounded
     (radius 3.18 mm, 3.7% of its width), so the pocket between the rounding and the outline's
@@ -124,23 +133,23 @@ def corner_score(view: CardView) -> tuple[float, list]:
         return 0.0, []
     cw = CORNER_W
     ch = int(round(cw * float(np.linalg.norm(quad[3] - quad[0])) / max(1.0, float(np.linalg.norm(quad[1] - quad[0])))))
-    pad = int(0.12 * cw)
-    dst = np.float32([[pad, pad], [pad + cw, pad], [pad + cw, pad + ch], [pad, pad + ch]])
+    dst = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
     m = cv2.getPerspectiveTransform(quad, dst)
-    big = cv2.warpPerspective(view.original, m, (cw + 2 * pad, ch + 2 * pad), flags=cv2.INTER_AREA,
-                              borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0))
-    valid = cv2.warpPerspective(np.full(view.original.shape[:2], 255, np.uint8), m, (cw + 2 * pad, ch + 2 * pad),
-                                flags=cv2.INTER_NEAREST) > 0
-    lab = cv2.cvtColor(big, cv2.COLOR_RGB2LAB).astype(np.float32)
     r = 0.037 * cw  # the rounding radius
+    reach = int(0.09 * cw + 0.4 * r) + 2  # the window round each corner holds every sample below
     found = []
     for (cx, cy), (sx, sy) in zip(dst, ((1, 1), (-1, 1), (-1, -1), (1, -1))):
+        x0, y0 = int(cx) - reach, int(cy) - reach
+        win, valid = _local_warp(view.original, m, x0, y0, 2 * reach, 2 * reach)
+        lab = cv2.cvtColor(win, cv2.COLOR_RGB2LAB).astype(np.float32)
+
         def patch(u: float, v: float, half: float) -> np.ndarray | None:
-            x, y = int(cx + sx * u), int(cy + sy * v)
+            x, y = int(cx + sx * u) - x0, int(cy + sy * v) - y0
             h = max(1, int(half))
-            if not valid[max(0, y - h):y + h + 1, max(0, x - h):x + h + 1].all():
+            if x - h < 0 or y - h < 0 or not valid[y - h:y + h + 1, x - h:x + h + 1].all():
                 return None
             return np.median(lab[y - h:y + h + 1, x - h:x + h + 1].reshape(-1, 3), axis=0)
+
         pocket = patch(0.15 * r, 0.15 * r, 0.08 * r)  # between the rounding (0.29 r in) and the corner
         edge = patch(1.6 * r, 1.6 * r, 0.4 * r)  # the card itself, near the corner
         # the surround, clear of any paper margin: beyond the corner along both sides
@@ -168,31 +177,31 @@ def refined_quad(view: CardView) -> np.ndarray | None:
     quad = card_quad(view)
     cw = CORNER_W
     ch = int(round(cw * float(np.linalg.norm(quad[3] - quad[0])) / max(1.0, float(np.linalg.norm(quad[1] - quad[0])))))
-    pad = int(0.08 * cw)
-    dst = np.float32([[pad, pad], [pad + cw, pad], [pad + cw, pad + ch], [pad, pad + ch]])
+    dst = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
     m = cv2.getPerspectiveTransform(quad, dst)
-    img = cv2.warpPerspective(view.original, m, (cw + 2 * pad, ch + 2 * pad), flags=cv2.INTER_AREA).astype(np.float32)
-    img = cv2.GaussianBlur(img, (0, 0), 1.0)
     reach = int(0.05 * cw)
     lines = []
     for side in range(4):
+        # a strip across this side only, 2 * reach wide, from 15% to 85% of its length
+        if side in (0, 2):
+            y_edge = 0 if side == 0 else ch
+            x0, y0, w, h = int(0.15 * cw), y_edge - reach, int(0.7 * cw), 2 * reach + 1
+        else:
+            x_edge = cw if side == 1 else 0
+            x0, y0, w, h = x_edge - reach, int(0.15 * ch), 2 * reach + 1, int(0.7 * ch)
+        strip, valid = _local_warp(view.original, m, x0, y0, w, h)
+        strip = cv2.GaussianBlur(strip.astype(np.float32), (0, 0), 1.0)
+        if side in (0, 2):
+            strip, valid = strip.transpose(1, 0, 2), valid.T  # one profile per row, across the side
         pts = []
-        for t in np.linspace(0.15, 0.85, 24):
-            if side in (0, 2):  # top, bottom: a vertical profile
-                x = int(pad + t * cw)
-                y0 = pad if side == 0 else pad + ch
-                prof = img[max(0, y0 - reach):y0 + reach + 1, x]
-                off = max(0, y0 - reach)
-            else:
-                y = int(pad + t * ch)
-                x0 = pad + cw if side == 1 else pad
-                prof = img[y, max(0, x0 - reach):x0 + reach + 1]
-                off = max(0, x0 - reach)
-            grad = np.abs(np.diff(prof, axis=0)).sum(axis=1)
-            if len(grad) < 3 or grad.max() < 12:
+        for i in np.linspace(0, strip.shape[0] - 1, 24).astype(int):
+            if not valid[i].all():
                 continue
-            k = int(np.argmax(grad)) + off + 0.5
-            pts.append((x, k) if side in (0, 2) else (k, y))
+            grad = np.abs(np.diff(strip[i], axis=0)).sum(axis=1)
+            if grad.max() < 12:
+                continue
+            k = int(np.argmax(grad)) + 0.5
+            pts.append((x0 + i, y0 + k) if side in (0, 2) else (x0 + k, y0 + i))
         if len(pts) < 10:
             return None
         pts = np.float32(pts)
@@ -201,11 +210,11 @@ def refined_quad(view: CardView) -> np.ndarray | None:
         keep = np.abs(across - np.median(across)) <= 3
         if keep.sum() < 8:
             return None
-        vx, vy, x0, y0 = cv2.fitLine(pts[keep], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-        lines.append((np.float32([x0, y0]), np.float32([vx, vy])))
+        vx, vy, px, py = cv2.fitLine(pts[keep], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        lines.append((np.float32([px, py]), np.float32([vx, vy])))
     corners = []
-    for a, b in ((3, 0), (0, 1), (1, 2), (2, 3)):  # TL, TR, BR, BL
-        (p, d), (q, e) = lines[a], lines[b]
+    for a_, b_ in ((3, 0), (0, 1), (1, 2), (2, 3)):  # TL, TR, BR, BL
+        (p, d), (q, e) = lines[a_], lines[b_]
         det = d[0] * (-e[1]) - d[1] * (-e[0])
         if abs(det) < 1e-6:
             return None
