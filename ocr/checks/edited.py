@@ -157,7 +157,8 @@ def _typical_at(sigma: np.ndarray, level: np.ndarray, ok: np.ndarray, at: float,
     """The card's noise at brightness `at`: shot noise makes a bright area noisier than a dark one,
     so a dark field next to a bright card is not 'too clean'. Falls back to the card's median."""
     near = ok & (np.abs(level - at) <= LEVEL_BAND)
-    return float(np.median(sigma[near])) if near.sum() >= 12 else typical
+    local = float(np.median(sigma[near])) if near.sum() >= 12 else typical
+    return max(local, 1e-3)  # a noise-free stretch of card at this level: any field is as clean
 
 
 def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
@@ -179,7 +180,9 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
     m = cv2.getPerspectiveTransform(quad, np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]]))
     card = cv2.warpPerspective(view.original, m, (cw, ch), flags=cv2.INTER_NEAREST)
     g = grey(card).astype(np.float32)
-    sigma, n, level = _noise_map(g, (card.max(axis=2) >= 250) | (card.min(axis=2) <= 5))
+    r, gr, b = cv2.split(card)
+    clipped = (cv2.max(cv2.max(r, gr), b) >= 250) | (cv2.min(cv2.min(r, gr), b) <= 5)
+    sigma, n, level = _noise_map(g, clipped)
     ok = n >= BLOCK * BLOCK * 0.3
     if ok.sum() < 20:
         return 0, None

@@ -101,8 +101,11 @@ def measures(view: CardView) -> tuple[float, float | None]:
     vals = sorted(_peakiness(t) for t in tiles(view))
     if len(vals) < 3:
         return 0.0, None
+    inside = vals[len(vals) // 2]
+    if inside < SURROUND_FROM:
+        return inside, None  # too weak for the surround to matter: spare its twelve tiles
     around = [_peakiness(t) for t in surround_tiles(view)]
-    return vals[len(vals) // 2], (max(around) if around else None)
+    return inside, (max(around) if around else None)
 
 
 def score(view: CardView) -> int:
@@ -113,7 +116,10 @@ def score(view: CardView) -> int:
 
 
 PEAK_CENTRE = 3.1  # clean fronts reach 2.8 inside and 2.85 around in development
-PEAK_ALONE = 3.95  # card backs' fine line screens reach 3.6 inside (generated crops, no surround)
+# card backs' fine line screens reach 3.57 inside (generated crops, no surround), screens in
+# development 4.18-4.87 (one at 3.24): the middle of that gap
+PEAK_ALONE = 3.85
+SURROUND_FROM = 2.7  # below this the combined score stays under 10
 
 
 def check(view: CardView) -> WarnDetail | None:
