@@ -156,3 +156,15 @@ def test_square_corners_of_a_paper_copy_raise_9102_and_the_rounded_card_does_not
     assert photocopy.corner_score(rounded)[0] == 0.0
     assert photocopy.corner_score(square)[0] >= 0.75
     assert -9102 in codes(square) and -9102 not in codes(rounded)
+
+
+def test_a_failing_check_is_logged_and_the_others_still_run(card, monkeypatch, caplog):
+    view = view_from_shot(degrade(card, "blur_gaussian", np.random.default_rng(SEED + 2)), card)
+
+    def broken(_view):
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setattr(photocopy, "check", broken)
+    with caplog.at_level("ERROR"):
+        assert -9108 in codes(view)
+    assert "-9102" in caplog.text
