@@ -11,6 +11,10 @@ import numpy as np
 from .context import CardView
 
 
+class ThresholdError(ValueError):
+    """A threshold setting that is not a number 0-101: a configuration error, never swallowed."""
+
+
 def threshold(code: int, default: int) -> int:
     """OCR_WARN_THRESHOLD_<code without sign>, else the benchmark's default. A bad value fails loudly:
     a silently ignored threshold would turn a warning off in production."""
@@ -21,9 +25,9 @@ def threshold(code: int, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError(f"{name} must be an integer 0-100, got {raw!r}") from None
+        raise ThresholdError(f"{name} must be an integer 0-100, got {raw!r}") from None
     if not 0 <= value <= 101:  # 101 switches a check off
-        raise ValueError(f"{name} must be an integer 0-100 (101 to disable), got {value}")
+        raise ThresholdError(f"{name} must be an integer 0-100 (101 to disable), got {value}")
     return value
 
 

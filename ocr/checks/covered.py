@@ -5,6 +5,11 @@
   run along the frame's border, means part of the card is missing from the photo.
 - Cover: skin-coloured blobs that come in over the card's edge, outside the portrait, are fingers.
   The score grows with the part of the card hidden.
+- Cover: a sticker, a label, a coin or a pen is a plain, solid patch inside the card with a clear
+  step in colour all round it (a sticker's edge, an object's outline). The card's own plain areas
+  (its background, bands) run to its edge, the portrait's plain background is set aside, and clipped
+  white patches are glare's business. Needs the portrait found: where it was not, the portrait's
+  own plain areas cannot be told from a patch.
 An edge-support test along each side (a finger or a pen breaks the card's edge where it crosses
 it) was tried and dropped: with the engine's outline, print near the card's edge that matches the
 desk broke the edge on most clean photos."""
@@ -14,7 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .common import box_to_original, card_quad, clamp_score, grey, resized, threshold
+from .common import box_to_original, card_quad, clamp_score, grey, overlap, resized, threshold
 from .context import CardView, WarnDetail
 
 CODE = -9101
@@ -91,9 +96,59 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
         reach = max(w / W if x <= 2 or x + w >= W - 2 else 0, h / H if yy <= 2 or yy + h >= H - 2 else 0)
         if frac < 0.01 or frac > 0.3 or depth == 0 or reach < 0.08:
             continue
+        along = h if depth == w else w  # the blob's extent along the edge it touches
+        if depth < 0.5 * along:
+            continue  # a finger reaches in about as far as it is wide; a flat band along the edge is the card's own tone
         sc = 60 + 800 * min(frac, 0.05)
         if sc > best:
             best, box = sc, (int(x), int(yy), int(w), int(h))
+    return best, box
+
+
+PATCH_WIDTH = 320
+PATCH_STEP = 35.0  # Lab distance between the patch and what is round it (splices and shading: < 30)
+
+
+def patch_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
+    if view.face_box is None:
+        return 0.0, None
+    img = resized(view.warped, PATCH_WIDTH)
+    s = PATCH_WIDTH / view.warped.shape[1]
+    lab = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    mu = cv2.blur(lab, (7, 7))
+    var = (cv2.blur(lab * lab, (7, 7)) - mu * mu).sum(axis=2)
+    flat = (var < 12).astype(np.uint8)  # camera noise and JPEG leave ~1-3 on a plain area
+    H, W = flat.shape
+    m = int(0.03 * W)
+    fx, fy, fw, fh = (int(v * s) for v in view.face_box)
+    # the portrait runs on below the face box (shoulders) and a little aside
+    portrait = (fx - fw // 4, fy - fh // 4, fw + fw // 2, fh * 2 + fh // 4)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
+    best, box = 0.0, None
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        frac = area / flat.size
+        if frac < 0.012 or frac > 0.25:
+            continue
+        if x <= m or y <= m or x + w >= W - m or y + h >= H - m:
+            continue  # the card's own background and bands reach its edge
+        if overlap(portrait, (int(x), int(y), int(w), int(h))) > 0.3:
+            continue
+        comp = (labels == i).astype(np.uint8)
+        cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        if area < 0.8 * cv2.contourArea(cv2.convexHull(np.vstack(cnts))):
+            continue  # not solid: the gaps between letters, not a patch
+        inside = np.median(lab[comp > 0], axis=0)
+        if inside[0] >= 250:
+            continue  # clipped white: a reflection (-9107), not an object
+        # the flat area stops a few px short of its edge (the 7x7 window), so the ring starts beyond
+        ring = cv2.dilate(comp, np.ones((19, 19), np.uint8)) - cv2.dilate(comp, np.ones((11, 11), np.uint8))
+        step = float(np.linalg.norm(inside - np.median(lab[ring > 0], axis=0)))
+        if step < PATCH_STEP:
+            continue
+        sc = 70 + 300 * min(frac, 0.05)
+        if sc > best:
+            best, box = sc, (int(x), int(y), int(w), int(h))
     return best, box
 
 
@@ -102,6 +157,9 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     if b:
         return clamp_score(b), bbox
     sk, skbox = skin_score(view)
+    pa, pabox = patch_score(view)
+    if pa > sk:
+        sk, skbox = pa, pabox
     return clamp_score(sk), (box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None)
 
 

@@ -122,24 +122,51 @@ def content_score(view: CardView) -> int:
 BLOCK = 16
 
 
-def _noise_map(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per 16x16 block: sensor noise sigma (Immerkaer's estimator on flat pixels) and how many
-    usable flat pixels the block had."""
+def _noise_map(g: np.ndarray, clipped: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per 16x16 block: sensor noise sigma (Immerkaer's estimator on flat pixels), how many usable
+    flat pixels the block had, and their mean brightness."""
     k = np.float32([[1, -2, 1], [-2, 4, -2], [1, -2, 1]])
     res = np.abs(cv2.filter2D(g, cv2.CV_32F, k))
     gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)
-    # flat pixels only (edges of text would read as noise); clipped pixels have none to measure
-    flat = ((gx * gx + gy * gy) < 40.0**2) & (g > 8) & (g < 247)
+    # flat pixels only (edges of text would read as noise); near black and near white the sensor
+    # and the tone curve clip half the noise away (the inside of bold black print reads as clean),
+    # so those pixels are not measured at all
+    flat = ((gx * gx + gy * gy) < 40.0**2) & (g > DARK) & (g < BRIGHT)
+    if clipped is not None:  # a colour channel at the sensor's ceiling or floor: that channel has no noise left
+        flat &= ~clipped
     flat = cv2.erode(flat.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
     h, w = g.shape
     bh, bw = h // BLOCK, w // BLOCK
-    res_b = (res * flat)[: bh * BLOCK, : bw * BLOCK].reshape(bh, BLOCK, bw, BLOCK).sum((1, 3))
-    n_b = flat[: bh * BLOCK, : bw * BLOCK].reshape(bh, BLOCK, bw, BLOCK).sum((1, 3))
-    sigma = np.sqrt(np.pi / 2) / 6 * res_b / np.maximum(n_b, 1)
-    return sigma, n_b
+
+    def per_block(a: np.ndarray) -> np.ndarray:
+        return a[: bh * BLOCK, : bw * BLOCK].reshape(bh, BLOCK, bw, BLOCK).sum((1, 3))
+
+    n_b = per_block(flat)
+    sigma = np.sqrt(np.pi / 2) / 6 * per_block(res * flat) / np.maximum(n_b, 1)
+    level = per_block(g * flat) / np.maximum(n_b, 1)
+    return sigma, n_b, level
+
+
+DARK, BRIGHT = 40, 247
+LEVEL_BAND = 30.0
+# camera photos in development: at most 8% of blocks under 0.35; digital crops 25-50%
+NOISE_FREE, DIGITAL_SHARE = 0.35, 0.24  # camera noise grows with brightness: compare a field with blocks this close in level
+
+
+def _typical_at(sigma: np.ndarray, level: np.ndarray, ok: np.ndarray, at: float, typical: float) -> float:
+    """The card's noise at brightness `at`: shot noise makes a bright area noisier than a dark one,
+    so a dark field next to a bright card is not 'too clean'. Falls back to the card's median."""
+    near = ok & (np.abs(level - at) <= LEVEL_BAND)
+    local = float(np.median(sigma[near])) if near.sum() >= 12 else typical
+    return max(local, 1e-3)  # a noise-free stretch of card at this level: any field is as clean
 
 
 def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
+    if view.quad is None or view.side == "back":
+        # no outline: most likely a scan or a digital crop, whose pixels never had a camera's
+        # noise (its fine print alone reads as noise); a back carries no field worth forging
+        # and its line screens do the same. Only metadata and content count there.
+        return 0, None
     quad = card_quad(view)
     h, w = view.original.shape[:2]
     # the card in original pixels, on an axis-aligned rectangle: resampled at close to 1:1 with
@@ -153,13 +180,19 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
     m = cv2.getPerspectiveTransform(quad, np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]]))
     card = cv2.warpPerspective(view.original, m, (cw, ch), flags=cv2.INTER_NEAREST)
     g = grey(card).astype(np.float32)
-    sigma, n = _noise_map(g)
+    r, gr, b = cv2.split(card)
+    clipped = (cv2.max(cv2.max(r, gr), b) >= 250) | (cv2.min(cv2.min(r, gr), b) <= 5)
+    sigma, n, level = _noise_map(g, clipped)
     ok = n >= BLOCK * BLOCK * 0.3
     if ok.sum() < 20:
         return 0, None
     typical = float(np.median(sigma[ok]))
     if typical < 0.6:
         return 0, None  # the camera (or its denoiser) left no noise to compare against
+    if float((sigma[ok] < NOISE_FREE).mean()) >= DIGITAL_SHARE:
+        # a large share of the card is free of noise altogether: a scan or a digital rendering,
+        # not a camera frame, and the premise (a camera's noise everywhere) does not hold
+        return 0, None
     sx, sy = cw / view.warped.shape[1], ch / view.warped.shape[0]
     regions = [line_rect(t.box) for t in view.text_lines]
     if view.face_box:
@@ -172,7 +205,7 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
         if sub_ok.sum() < 3:
             continue
         local = float(np.median(sigma[by0:by1, bx0:bx1][sub_ok]))
-        ratio = local / typical
+        ratio = local / _typical_at(sigma, level, ok, float(np.median(level[by0:by1, bx0:bx1][sub_ok])), typical)
         sc = (0.45 - ratio) / 0.45 * 100 + 40  # a field at under ~a third of the card's noise is not the camera's
         if sc > best:
             best, best_box = sc, (x, y, rw, rh)
@@ -193,6 +226,13 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     meta = metadata_score(view)
     content = content_score(view)
     noise, box = noise_analysis(view)
+    if max(noise, content) > meta and max(noise, content) >= threshold(CODE, DEFAULT_THRESHOLD):
+        from . import blur
+
+        if blur.score(view) >= threshold(blur.CODE, blur.DEFAULT_THRESHOLD):
+            # on a blurred photo the digits are misread more often than forged, and the smear
+            # averages the text areas' noise: neither signal is about an editor any more
+            noise, box, content = 0, None, 0
     s = max(meta, content, noise)
     return s, (box if noise == s and box else None)
 

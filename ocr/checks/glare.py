@@ -19,6 +19,7 @@ CODE = -9107
 DEFAULT_THRESHOLD = 60
 WIDTH = 400
 HOLES_MAX = 0.06
+EDGE_PX = 4
 
 
 def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, int, int, int] | None, dict]:
@@ -86,9 +87,12 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
             trace.append(dict(frac=round(frac, 4), contrast=contrast, halo=round(halo, 2), clipped=round(clipped, 2), holes=round(holes, 3), white=white))
         if contrast < 15 or clipped < 0.5 or holes > HOLES_MAX:
             continue
-        on_edge = x <= 1 or y <= 1 or x + w >= v.shape[1] - 1 or y + h >= v.shape[0] - 1
+        e = EDGE_PX  # the outline can sit a few pixels inside the card, so "at the edge" has some give
+        on_edge = x <= e or y <= e or x + w >= v.shape[1] - e or y + h >= v.shape[0] - e
         if on_edge and frac > 0.08:
             continue  # a broad clipped area running off the card is the light falling unevenly
+        if on_edge and max(w / v.shape[1], h / v.shape[0]) >= 0.6 and min(w, h) < 0.04 * v.shape[1]:
+            continue  # a thin strip along most of a side: the card's own white border, not a reflection
         if white >= 250 and (frac < 0.03 or halo < 0.5):
             continue  # an over-exposed card clips in fragments everywhere: only a big, haloed blob counts
         box = (int(x), int(y), int(w), int(h))

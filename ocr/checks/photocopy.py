@@ -7,7 +7,8 @@ averaging (toner and sensor noise averaged out), as the extent of the card's pri
 most colourful 3%): a genuine card's inks (band, emblem, flag, portrait) keep it high, a grey copy
 leaves nothing. A colour copy keeps some colour, so for it the physical cue counts: the card lies
 on a sheet of paper - the outline is surrounded, on every side in the frame, by a bright, neutral,
-plain band, with no shadow step where a real card's thickness would cast one."""
+plain band, with no shadow step where a real card's thickness would cast one; or the copy was cut
+out of the paper, and its corners are square where an ID-1 card's are rounded."""
 
 from __future__ import annotations
 
@@ -31,10 +32,16 @@ def _white_balanced_lab(img: np.ndarray) -> np.ndarray:
 
 
 def colour_extent(view: CardView) -> float:
-    lab = _white_balanced_lab(resized(view.warped, 160))
-    lab = lab[4:-4, 4:-4]  # the outline's edge may hold a sliver of background
+    lab = _white_balanced_lab(resized(view.warped, EXTENT_WIDTH))
+    lab = lab[8:-8, 8:-8]  # the outline's edge may hold a sliver of background
     chroma = np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)
-    return float(np.percentile(chroma, 97))
+    # the top 1% at 320 px: a pale tinted card (SG) carries its colour in thin printed labels and
+    # headings, which a coarser image or a broader percentile averages into the tint that the
+    # white balance then takes out
+    return float(np.percentile(chroma, 99))
+
+
+EXTENT_WIDTH = 320
 
 
 def sheet_score(view: CardView) -> float:
@@ -43,8 +50,9 @@ def sheet_score(view: CardView) -> float:
         return 0.0
     quad = card_quad(view)
     h, w = view.original.shape[:2]
-    s = min(1.0, 360.0 / max(h, w))
-    small = cv2.resize(view.original, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)  # bands are coarse
+    step = max(1, int(np.ceil(max(h, w) / 360.0)))  # bands are coarse and measured by medians:
+    small = np.ascontiguousarray(view.original[::step, ::step])  # every step-th pixel will do
+    s = 1.0 / step
     q = quad * s
     cw = float(np.linalg.norm(q[1] - q[0]))
     centre = q.mean(0)
@@ -81,12 +89,19 @@ def sheet_score(view: CardView) -> float:
 
 
 def score(view: CardView) -> int:
-    grey_copy = logistic(-colour_extent(view), -GREY_EXTENT, 2.0)
+    # a card's back carries little or no printed colour (a grey chip panel, a tinted guilloche), so
+    # its colourlessness says nothing; only the physical cue counts there
+    grey_copy = 0.0 if view.side == "back" else logistic(-colour_extent(view), -GREY_EXTENT, 1.5)
     colour_copy = 80.0 * sheet_score(view)
-    return clamp_score(max(grey_copy, colour_copy))
+    cut_out = 0.0
+    if max(grey_copy, colour_copy) < CUT_OUT_SCORE:  # it could not raise the score: save its time
+        square, _ = corner_score(view)
+        cut_out = CUT_OUT_SCORE if square >= 0.75 else 0.0  # three or all four visible corners square
+    return clamp_score(max(grey_copy, colour_copy, cut_out))
 
 
-GREY_EXTENT = 10.0
+CUT_OUT_SCORE = 85.0
+GREY_EXTENT = 12.5  # clean pale SG fronts measured >= 16 in development, grey copies mostly < 11
 
 
 
@@ -94,3 +109,122 @@ GREY_EXTENT = 10.0
 def check(view: CardView) -> WarnDetail | None:
     s = score(view)
     return WarnDetail(CODE, s, None) if s >= threshold(CODE, DEFAULT_THRESHOLD) else None
+
+
+CORNER_W = 600  # rectified card width for the corner test (the rounding is then 22 px)
+
+
+def _local_warp(img: np.ndarray, m: np.ndarray, x0: int, y0: int, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """The window [x0, x0+w) x [y0, y0+h) of `img` warped by `m`, and which of its pixels came from
+    inside the frame: only that window is resampled, not the whole card."""
+    t = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ m
+    out = cv2.warpPerspective(img, t, (w, h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT)
+    valid = cv2.warpPerspective(np.full(img.shape[:2], 255, np.uint8), t, (w, h), flags=cv2.INTER_NEAREST) > 0
+    return out, valid
+
+
+def corner_score(view: CardView) -> tuple[float, list]:
+    """0-1: how many of the card's visible corners are square. An ID-1 card's corners are rounded
+    (radius 3.18 mm, 3.7% of its width), so the pocket between the rounding and the outline's
+    corner shows what the card lies on; a copy cut out of paper is square, so its pocket is paper.
+    A corner counts when the pocket matches the card's own edge and not the surround; corners where
+    the surround looks like the card (nothing to tell them apart) or that lie outside the frame are
+    not counted."""
+    if view.quad is None:
+        return 0.0, []
+    quad = refined_quad(view)
+    if quad is None:
+        return 0.0, []
+    cw = CORNER_W
+    ch = int(round(cw * float(np.linalg.norm(quad[3] - quad[0])) / max(1.0, float(np.linalg.norm(quad[1] - quad[0])))))
+    dst = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
+    m = cv2.getPerspectiveTransform(quad, dst)
+    r = 0.037 * cw  # the rounding radius
+    reach = int(0.09 * cw + 0.4 * r) + 2  # the window round each corner holds every sample below
+    found = []
+    for (cx, cy), (sx, sy) in zip(dst, ((1, 1), (-1, 1), (-1, -1), (1, -1))):
+        x0, y0 = int(cx) - reach, int(cy) - reach
+        win, valid = _local_warp(view.original, m, x0, y0, 2 * reach, 2 * reach)
+        lab = cv2.cvtColor(win, cv2.COLOR_RGB2LAB).astype(np.float32)
+
+        def patch(u: float, v: float, half: float) -> np.ndarray | None:
+            x, y = int(cx + sx * u) - x0, int(cy + sy * v) - y0
+            h = max(1, int(half))
+            if x - h < 0 or y - h < 0 or not valid[y - h:y + h + 1, x - h:x + h + 1].all():
+                return None
+            return np.median(lab[y - h:y + h + 1, x - h:x + h + 1].reshape(-1, 3), axis=0)
+
+        pocket = patch(0.15 * r, 0.15 * r, 0.08 * r)  # between the rounding (0.29 r in) and the corner
+        edge = patch(1.6 * r, 1.6 * r, 0.4 * r)  # the card itself, near the corner
+        # the surround, clear of any paper margin: beyond the corner along both sides
+        outs = [patch(-0.09 * cw, 2.0 * r, 0.4 * r), patch(2.0 * r, -0.09 * cw, 0.4 * r)]
+        outs = [o for o in outs if o is not None]
+        if pocket is None or edge is None or not outs:
+            continue
+        out = np.median(outs, axis=0)
+        if float(np.linalg.norm(out - edge)) < 20:
+            continue  # card and surround alike: the pocket cannot tell
+        d_out = float(np.linalg.norm(pocket - out))
+        d_card = float(np.linalg.norm(pocket - edge))
+        found.append((d_out, d_card))
+    if len(found) < 3:
+        return 0.0, found
+    square = sum(1 for d_out, d_card in found if d_out > 2.0 * d_card and d_out > 15)
+    return square / len(found), found
+
+
+def refined_quad(view: CardView) -> np.ndarray | None:
+    """The card's outline with each side re-fitted to the card's edge along its straight middle
+    part, and the corners where the sides meet: the virtual corners of the rounded card (an outline
+    traced round the rounded corners cuts them short, which would hide the pocket the corner test
+    looks at). None when a side's edge is not found."""
+    quad = card_quad(view)
+    cw = CORNER_W
+    ch = int(round(cw * float(np.linalg.norm(quad[3] - quad[0])) / max(1.0, float(np.linalg.norm(quad[1] - quad[0])))))
+    dst = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
+    m = cv2.getPerspectiveTransform(quad, dst)
+    reach = int(0.05 * cw)
+    lines = []
+    for side in range(4):
+        # a strip across this side only, 2 * reach wide, from 15% to 85% of its length
+        if side in (0, 2):
+            y_edge = 0 if side == 0 else ch
+            x0, y0, w, h = int(0.15 * cw), y_edge - reach, int(0.7 * cw), 2 * reach + 1
+        else:
+            x_edge = cw if side == 1 else 0
+            x0, y0, w, h = x_edge - reach, int(0.15 * ch), 2 * reach + 1, int(0.7 * ch)
+        strip, valid = _local_warp(view.original, m, x0, y0, w, h)
+        strip = cv2.GaussianBlur(strip.astype(np.float32), (0, 0), 1.0)
+        if side in (0, 2):
+            strip, valid = strip.transpose(1, 0, 2), valid.T  # one profile per row, across the side
+        pts = []
+        for i in np.linspace(0, strip.shape[0] - 1, 24).astype(int):
+            if not valid[i].all():
+                continue
+            grad = np.abs(np.diff(strip[i], axis=0)).sum(axis=1)
+            if grad.max() < 12:
+                continue
+            k = int(np.argmax(grad)) + 0.5
+            pts.append((x0 + i, y0 + k) if side in (0, 2) else (x0 + k, y0 + i))
+        if len(pts) < 10:
+            return None
+        pts = np.float32(pts)
+        # the edge sits at about the same place all along; print near the edge gives outliers
+        across = pts[:, 1] if side in (0, 2) else pts[:, 0]
+        keep = np.abs(across - np.median(across)) <= 3
+        if keep.sum() < 8:
+            return None
+        vx, vy, px, py = cv2.fitLine(pts[keep], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        lines.append((np.float32([px, py]), np.float32([vx, vy])))
+    corners = []
+    for a_, b_ in ((3, 0), (0, 1), (1, 2), (2, 3)):  # TL, TR, BR, BL
+        (p, d), (q, e) = lines[a_], lines[b_]
+        det = d[0] * (-e[1]) - d[1] * (-e[0])
+        if abs(det) < 1e-6:
+            return None
+        t = ((q[0] - p[0]) * (-e[1]) - (q[1] - p[1]) * (-e[0])) / det
+        corners.append(p + d * t)
+    corners = np.float32(corners)
+    if np.abs(corners - dst).max() > 0.06 * cw:
+        return None  # far from the engine's outline: not the same edge
+    return cv2.perspectiveTransform(corners[None], np.linalg.inv(m))[0].astype(np.float32)

@@ -5,9 +5,13 @@ isolated peaks in the spectrum (moiré) that a card's print and a natural scene 
 Published pitfall: an FFT moiré score alone reached AUC 0.75. So the peaks are measured on the
 original pixels (before the warp smooths them), in five tiles inside the card, against the
 spectrum's own radial background, with the frequencies of JPEG's 8x8 blocks masked (every JPEG has
-those), and only where most tiles agree. Not done yet: tiles around the card and a bezel / screen-
-edge cue, which the published best result combines with this; prints with inkjet dither (no
-periodic dots) are therefore missed."""
+those), and only where most tiles agree.
+A card's own fine print (guilloche, the line screens of a card's back) is periodic too and reaches the
+same peak strength; it stops at the card's edge, while a screen's pixel grid and a print's dot
+screen go on around the card (the screen or print shows the scene around it). So moderate peaks
+count only when tiles just outside the card agree; peaks inside alone count only when they are
+much stronger than any card print measured. Not done yet: a bezel / screen-edge and print-border
+cue; prints with inkjet dither (no periodic dots) are therefore missed."""
 
 from __future__ import annotations
 
@@ -70,15 +74,52 @@ def tiles(view: CardView) -> list[np.ndarray]:
 
 
 
-def score(view: CardView) -> int:
+def surround_tiles(view: CardView) -> list[np.ndarray]:
+    """Tiles just outside the card's outline (three per side), where the frame holds them."""
+    if view.quad is None:
+        return []
+    quad = card_quad(view)
+    h, w = view.original.shape[:2]
+    centre = quad.mean(0)
+    cw = float(np.linalg.norm(quad[1] - quad[0]))
+    out = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        normal = (a + b) / 2 - centre
+        normal /= np.linalg.norm(normal) + 1e-6
+        for u in (0.3, 0.5, 0.7):
+            p = a + (b - a) * u + normal * (0.04 * cw + TILE * 0.75)  # clear of the card's edge
+            x, y = int(p[0]) - TILE // 2, int(p[1]) - TILE // 2
+            if 0 <= x and 0 <= y and x + TILE <= w and y + TILE <= h:
+                out.append(grey(view.original[y:y + TILE, x:x + TILE]))
+    return out
+
+
+def measures(view: CardView) -> tuple[float, float | None]:
+    """The median tile's peak strength inside the card (one busy tile is not a screen), and the
+    strongest tile's just outside it (None when nothing of the surround is in the frame)."""
     vals = sorted(_peakiness(t) for t in tiles(view))
     if len(vals) < 3:
-        return 0
-    agreed = vals[len(vals) // 2]  # the median tile: one busy tile is not a screen
-    return clamp_score(logistic(agreed, PEAK_CENTRE, 0.2))
+        return 0.0, None
+    inside = vals[len(vals) // 2]
+    if inside < SURROUND_FROM:
+        return inside, None  # too weak for the surround to matter: spare its twelve tiles
+    around = [_peakiness(t) for t in surround_tiles(view)]
+    return inside, (max(around) if around else None)
 
 
-PEAK_CENTRE = 3.1  # generated SG cards' fine background lines reach 2.9 on clean photos
+def score(view: CardView) -> int:
+    inside, around = measures(view)
+    alone = logistic(inside, PEAK_ALONE, 0.15)
+    both = logistic(min(inside, around), PEAK_CENTRE, 0.2) if around is not None else 0.0
+    return clamp_score(max(alone, both))
+
+
+PEAK_CENTRE = 3.1  # clean fronts reach 2.8 inside and 2.85 around in development
+# card backs' fine line screens reach 3.57 inside (generated crops, no surround), screens in
+# development 4.18-4.87 (one at 3.24): the middle of that gap
+PEAK_ALONE = 3.85
+SURROUND_FROM = 2.7  # below this the combined score stays under 10
 
 
 def check(view: CardView) -> WarnDetail | None:

@@ -165,15 +165,16 @@ def _frame_size(rng: np.random.Generator) -> tuple[int, int]:
 
 def _place(card: np.ndarray, rng: np.random.Generator, *, fill: tuple[float, float] = (0.55, 0.85),
            tilt: float = 0.04, surface: np.ndarray | None = None, shadow: bool = True,
-           frame: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The card lying on a surface, before the camera: float scene and the card's quad."""
+           frame: tuple[int, int] | None = None, corner_radius: float = 0.037) -> tuple[np.ndarray, np.ndarray]:
+    """The card lying on a surface, before the camera: float scene and the card's quad.
+    `corner_radius` is a fraction of the width: ID-1's 3.18 mm of 85.6 mm, 0 for a square sheet."""
     w, h = frame or _frame_size(rng)
     ch, cw = card.shape[:2]
     scene = _surface(rng, h, w) if surface is None else surface
     quad = _random_quad(rng, w, h, rng.uniform(*fill), tilt, cw / ch)
     if shadow:
         scene = _shadow(scene, quad, rng, rng.uniform(0.15, 0.45))
-    alpha = _rounded_alpha(ch, cw, 0.037 * cw)  # ID-1 corner radius 3.18 mm of 85.6 mm
+    alpha = _rounded_alpha(ch, cw, corner_radius * cw) if corner_radius > 0 else np.full((ch, cw), 255, np.uint8)
     return _composite(scene, card.astype(np.float32), alpha, quad), quad
 
 
@@ -318,7 +319,9 @@ def _photocopy(card: Card, rng: np.random.Generator, colour: bool) -> Shot:
         sheet[:] = tint
         alpha = _rounded_alpha(ch, cw, 0.037 * cw).astype(np.float32)[..., None] / 255
         sheet[margin:margin + ch, margin:margin + cw] = printed * alpha + tint * (1 - alpha) * 0.97
-        scene, quad_sheet = _place(sheet * (tint / 255.0), rng, shadow=rng.random() < 0.5)
+        # scissors leave the paper's corners square; some people trim them round, like the card's
+        radius = 0.0 if rng.random() < 0.75 else rng.uniform(0.02, 0.06)
+        scene, quad_sheet = _place(sheet * (tint / 255.0), rng, shadow=rng.random() < 0.5, corner_radius=radius)
         s = np.float32([[margin, margin], [margin + cw, margin], [margin + cw, margin + ch], [margin, margin + ch]])
         src = np.float32([[0, 0], [sheet.shape[1], 0], [sheet.shape[1], sheet.shape[0]], [0, sheet.shape[0]]])
         quad = cv2.perspectiveTransform(s[None], cv2.getPerspectiveTransform(src, quad_sheet))[0]
