@@ -2,7 +2,6 @@
 
 import io
 import json
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_one_line_per_image_in_order_and_exit_status(tmp_path):
-    seed = random.SystemRandom().randrange(10**6)
+    # The output format is under test here, not accuracy (bench/engine.py measures that on fresh cards).
+    seed = 1234
     data, truth = generate_card("MyKad", seed, scene="crop")
     card = tmp_path / "card.jpg"
     card.write_bytes(data)
