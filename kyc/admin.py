@@ -10,6 +10,7 @@ import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -273,6 +274,8 @@ class PortalClientAdmin(admin.ModelAdmin):
     search_fields = ["name", "token_prefix", "webhook_url"]
     readonly_fields = ["token_prefix", "created_at", "token_rotated_at", "revoked_at", "last_used_at"]
     actions = ["rotate_tokens", "revoke_clients"]
+    # A webhook URL typed without a scheme is taken as https (Django 6.0's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_fields(self, request, obj=None):
         if obj is None:

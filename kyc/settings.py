@@ -151,8 +151,6 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Django 6.0's default now: a webhook URL typed without a scheme in the admin is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Cache (also the shared store of the rate limiters) ----------------------------------------------
 REDIS_URL = env("REDIS_URL")
