@@ -34,6 +34,11 @@ def get_engine():
                 from rapidocr import RapidOCR
 
                 n = _threads()
+                # OpenCV (card finding, warps, the face cascade, the checks) has its own thread pool
+                # of one thread per core; with one process per core those threads only compete.
+                import cv2
+
+                cv2.setNumThreads(n)
                 _engine = RapidOCR(
                     params={
                         "Global.log_level": "error",
