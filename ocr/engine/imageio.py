@@ -6,6 +6,7 @@ own only warns between 1x and 2x its default limit, so we cap pixels explicitly.
 """
 
 import io
+import math
 import warnings
 
 import numpy as np
@@ -19,6 +20,8 @@ MAX_PIXELS = 50_000_000
 MAX_BASE64_BYTES = 7 * 1024 * 1024
 MAX_FILE_BYTES = MAX_BASE64_BYTES * 3 // 4
 MIN_SIDE = 64
+# Huge JPEGs are decoded reduced, to no less than this long side (see decode).
+DECODE_SIDE = 2000
 
 FORMATS = {MLID: {"JPEG", "PNG", "MPO"}, SG: {"JPEG", "PNG", "BMP", "MPO"}}
 
@@ -47,6 +50,13 @@ def decode(action: str, data: bytes) -> tuple[np.ndarray, str]:
         raise OcrError("InvalidParameterValue.InvalidParameterValueLimit", f"The image has {w}x{h} pixels; at most {MAX_PIXELS} are accepted.")
     if min(w, h) < MIN_SIDE:
         raise OcrError("InvalidParameterValue.InvalidParameterValueLimit", f"The image is {w}x{h} pixels; each side must be at least {MIN_SIDE}.")
+    if fmt in ("JPEG", "MPO") and max(w, h) >= 2 * DECODE_SIDE:
+        # A 12-50 Mpx phone photo: let libjpeg decode at 1/2, 1/4 or 1/8 scale (DCT scaling, far
+        # cheaper than decoding and then resizing), keeping the long side >= DECODE_SIDE. The card
+        # still spans well over the 856 px it is warped to, and a 50 Mpx frame no longer costs
+        # 150 MB per copy of its pixels.
+        k = DECODE_SIDE / max(w, h)
+        im.draft(None, (max(1, math.ceil(w * k)), max(1, math.ceil(h * k))))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -80,4 +90,4 @@ def _to_rgb(im: Image.Image) -> np.ndarray:
         im = im.convert("RGBA")
         bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
         im = Image.alpha_composite(bg, im)
-    return np.ascontiguousarray(np.asarray(im.convert("RGB")))
+    return np.ascontiguousarray(np.asarray(im if im.mode == "RGB" else im.convert("RGB")))

@@ -58,8 +58,16 @@ def contains_fuzzy(text: str, word: str, threshold: float = 0.8) -> float:
         return 1.0
     n = len(word)
     best = 0.0
+    # One matcher with the word as its second sequence (SequenceMatcher caches that side), and
+    # quick_ratio, an upper bound of ratio, to skip windows that can neither reach the threshold
+    # nor beat the best so far: the same answer as trying every window in full, several times faster.
+    sm = SequenceMatcher(None, "", word)
     for i in range(0, max(1, len(text) - n + 1)):
-        r = similar(text[i : i + n], word)
+        sm.set_seq1(text[i : i + n])
+        q = sm.quick_ratio()
+        if q < threshold or q <= best:
+            continue
+        r = sm.ratio()
         if r > best:
             best = r
     return best if best >= threshold else 0.0

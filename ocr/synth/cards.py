@@ -208,7 +208,8 @@ def _sg_person(rng: random.Random) -> dict:
     unit = f"#{rng.randint(2, 25):02d}-{rng.randint(1, 500):02d}"
     addr_lines = [f"BLK {blk} {street} {rng.randint(1, 9)}", unit, f"SINGAPORE {postcode}"]
     issue = D.pick_date(rng, max(birth.year + 15, 2005), today.year - 1)
-    expiry = issue.replace(year=issue.year + 10) if rng.random() < 0.3 else None
+    # Ten years on; an issue on 29 February expires on 28 February (no 29th in the expiry year).
+    expiry = issue.replace(year=issue.year + 10, day=min(issue.day, 28) if issue.month == 2 else issue.day) if rng.random() < 0.3 else None
     return dict(male=male, birth=birth, en=en, ch=ch_name, race=race, country=country, pr=pr, number=number,
                 addr_lines=addr_lines, postcode=postcode, issue=issue, expiry=expiry)
 
