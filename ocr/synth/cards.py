@@ -367,7 +367,8 @@ def _render_my_back(kind: str, rng: random.Random, p: dict):
 # ---------------------------------------------------------------- Singapore
 
 
-def _render_sg_front(rng: random.Random, p: dict):
+def _sg_canvas(rng: random.Random, p: dict):
+    """Both sides share the card stock (pink for citizens, blue for PR), fonts, inks and scale."""
     base, accent = SG_COLOURS["pr" if p["pr"] else "citizen"]
     img = _background(rng, base, accent)
     d = ImageDraw.Draw(img)
@@ -376,6 +377,11 @@ def _render_sg_front(rng: random.Random, p: dict):
     ink = _jitter((20, 20, 30), rng, 15)
     acc = _jitter(accent, rng)
     s = rng.uniform(0.94, 1.06)
+    return img, d, bold, regular, ink, acc, s
+
+
+def _render_sg_front(rng: random.Random, p: dict):
+    img, d, bold, regular, ink, acc, s = _sg_canvas(rng, p)
     _text(d, (int(0.05 * W), int(0.04 * H)), "REPUBLIC OF SINGAPORE", _font(bold, 0.06 * H * s), acc)
     _text(d, (int(0.50 * W), int(0.15 * H)), "IDENTITY CARD NO.", _font(regular, 0.032 * H * s), ink)
     _text(d, (int(0.50 * W), int(0.20 * H)), p["number"], _font(bold, 0.06 * H * s), ink)
@@ -413,14 +419,7 @@ def _render_sg_front(rng: random.Random, p: dict):
 
 
 def _render_sg_back(rng: random.Random, p: dict):
-    base, accent = SG_COLOURS["pr" if p["pr"] else "citizen"]
-    img = _background(rng, base, accent)
-    d = ImageDraw.Draw(img)
-    bold = rng.choice(LATIN_BOLD)
-    regular = rng.choice(LATIN_REGULAR)
-    ink = _jitter((20, 20, 30), rng, 15)
-    acc = _jitter(accent, rng)
-    s = rng.uniform(0.94, 1.06)
+    img, d, bold, regular, ink, acc, s = _sg_canvas(rng, p)
     _text(d, (int(0.05 * W), int(0.05 * H)), p["number"], _font(bold, 0.06 * H * s), ink)
     # Barcode.
     x = int(0.45 * W)
