@@ -10,29 +10,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ocr import idnumbers
+from ocr.idnumbers import PLACE_OF_BIRTH
+
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
 _MYKAD = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{2})-?(\d{3})(\d)$")
 _NRIC = re.compile(r"^([STFGM])(\d{7})([A-Z])$")
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d %m %Y")
 
-# Place-of-birth codes (reference/id-formats.md): states, then born abroad / special.
-_PB_STATES = {
-    "Johor": (1, 21, 22, 23, 24), "Kedah": (2, 25, 26, 27), "Kelantan": (3, 28, 29), "Melaka": (4, 30),
-    "Negeri Sembilan": (5, 31, 59), "Pahang": (6, 32, 33), "Pulau Pinang": (7, 34, 35),
-    "Perak": (8, 36, 37, 38, 39), "Perlis": (9, 40), "Selangor": (10, 41, 42, 43, 44),
-    "Terengganu": (11, 45, 46), "Sabah": (12, 47, 48, 49), "Sarawak": (13, 50, 51, 52, 53),
-    "WP Kuala Lumpur": (14, 54, 55, 56, 57), "WP Labuan": (15, 58), "WP Putrajaya": (16,),
-}
-_PB_ABROAD = {
-    60: "Brunei", 61: "Indonesia", 62: "Cambodia", 63: "Laos", 64: "Myanmar", 65: "Philippines",
-    66: "Singapore", 67: "Thailand", 68: "Vietnam", 71: "born abroad", 72: "born abroad", 74: "China",
-    75: "India", 76: "Pakistan", 77: "Saudi Arabia", 78: "Sri Lanka", 79: "Bangladesh", 82: "unknown state",
-    83: "Asia-Pacific", 84: "South America", 85: "Africa", 86: "Europe", 87: "Britain/Ireland",
-    88: "Middle East", 89: "Far East", 90: "Caribbean/Central America", 91: "North America",
-    92: "former USSR/Eastern Europe", 93: "other country", 98: "stateless", 99: "refugee/unspecified",
-}
-PLACE_OF_BIRTH = {code: state for state, codes in _PB_STATES.items() for code in codes} | _PB_ABROAD
 
 _MALE = {"LELAKI", "MALE", "M"}
 _FEMALE = {"PEREMPUAN", "FEMALE", "F"}
@@ -69,17 +55,7 @@ def parse_sex(value: str) -> str | None:
 def mykad_birth_date(number: str, *, today: date) -> date | None:
     """The birth date the number encodes: the most recent such date that is not in the future."""
     match = _MYKAD.match((number or "").strip())
-    if not match:
-        return None
-    yy, mm, dd = int(match[1]), int(match[2]), int(match[3])
-    for century in (2000, 1900):
-        try:
-            born = date(century + yy, mm, dd)
-        except ValueError:
-            return None
-        if born <= today:
-            return born
-    return None
+    return idnumbers.mykad_birth_date(match[1] + match[2] + match[3], today=today) if match else None
 
 
 def nric_check_letter(number: str) -> str | None:
@@ -87,10 +63,7 @@ def nric_check_letter(number: str) -> str | None:
     number = (number or "").strip().upper()
     if len(number) < 8 or number[0] not in "STFGM" or not number[1:8].isdigit():
         return None
-    total = sum(int(d) * w for d, w in zip(number[1:8], (2, 7, 6, 5, 4, 3, 2)))
-    total += {"S": 0, "F": 0, "T": 4, "G": 4, "M": 3}[number[0]]
-    letters = {"S": "JZIHGFEDCBA", "T": "JZIHGFEDCBA", "F": "XWUTRQPNMLK", "G": "XWUTRQPNMLK", "M": "XWUTRQPNJLK"}
-    return letters[number[0]][total % 11]
+    return idnumbers.nric_check_letter(number[0], number[1:8])
 
 
 def _birth_date_check(printed: str, encoded: date | None, *, source: str) -> Check:

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from ocr.synth import KINDS, MY_KINDS, generate_card, render_card
-from ocr.synth.data import nric_check_letter
+from ocr.idnumbers import nric_check_letter
 
 SEED = random.SystemRandom().randrange(10**6)
 

@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from ..idnumbers import PLACE_OF_BIRTH, nric_check_letter
 from .common import box_to_original, card_quad, clamp_score, grey, line_rect, threshold
 from .context import CardView, WarnDetail
 
@@ -56,9 +57,6 @@ def metadata_score(view: CardView) -> int:
 
 # --- content consistency ------------------------------------------------------------------------
 
-UNUSED_PB = {0, 17, 18, 19, 20, 69, 70, 73, 80, 81, 94, 95, 96, 97}
-
-
 def _parse_date(text: str) -> date | None:
     m = re.search(r"(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{4})", text or "")
     if not m:
@@ -79,7 +77,7 @@ def mykad_problems(fields: dict[str, str]) -> list[str]:
         date(2000, mm, dd)  # leap-safe validity of month and day
     except ValueError:
         problems.append("number holds no valid date")
-    if pb in UNUSED_PB:
+    if pb not in PLACE_OF_BIRTH:
         problems.append(f"place code {pb:02d} is not issued")
     printed = _parse_date(fields.get("Birthday", ""))
     if printed and (printed.year % 100, printed.month, printed.day) != (yy, mm, dd):
@@ -90,18 +88,12 @@ def mykad_problems(fields: dict[str, str]) -> list[str]:
     return problems
 
 
-NRIC_LETTERS = {"ST": "JZIHGFEDCBA", "FG": "XWUTRQPNMLK", "M": "XWUTRQPNJLK"}
-NRIC_OFFSET = {"S": 0, "F": 0, "T": 4, "G": 4, "M": 3}
-
-
 def nric_problems(fields: dict[str, str]) -> list[str]:
     m = re.fullmatch(r"([STFGM])(\d{7})([A-Z])", re.sub(r"\s", "", fields.get("ID", "")).upper())
     if not m:
         return []
     prefix, digits, letter = m.groups()
-    r = (sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2))) + NRIC_OFFSET[prefix]) % 11
-    table = next(v for k, v in NRIC_LETTERS.items() if prefix in k)
-    problems = [] if table[r] == letter else ["NRIC check letter is wrong"]
+    problems = [] if nric_check_letter(prefix, digits) == letter else ["NRIC check letter is wrong"]
     born = _parse_date(fields.get("Birthday", ""))
     if born and prefix in "ST" and born.year >= 1968 and (prefix == "T") == (born.year >= 2000):
         if digits[:2] != f"{born.year % 100:02d}":

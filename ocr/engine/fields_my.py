@@ -4,13 +4,9 @@
 import datetime as dt
 import re
 
+from ..idnumbers import PLACE_OF_BIRTH, mykad_birth_date
 from .text import TO_DIGIT, Line, contains_fuzzy
 
-# Place-of-birth codes in use (id-formats.md); anything else is a misread or a forgery.
-STATE_PB = {1, 21, 22, 23, 24, 2, 25, 26, 27, 3, 28, 29, 4, 30, 5, 31, 59, 6, 32, 33, 7, 34, 35, 8, 36, 37, 38, 39, 9, 40,
-            10, 41, 42, 43, 44, 11, 45, 46, 12, 47, 48, 49, 13, 50, 51, 52, 53, 14, 54, 55, 56, 57, 15, 58, 16}
-FOREIGN_PB = {60, 61, 62, 63, 64, 65, 66, 67, 68, 71, 72, 74, 75, 76, 77, 78, 79, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 98, 99}
-VALID_PB = STATE_PB | FOREIGN_PB
 STATES = ["JOHOR", "KEDAH", "KELANTAN", "MELAKA", "NEGERI SEMBILAN", "PAHANG", "PULAU PINANG", "PERAK", "PERLIS", "SELANGOR",
           "TERENGGANU", "SABAH", "SARAWAK", "W. PERSEKUTUAN", "WILAYAH PERSEKUTUAN", "KUALA LUMPUR", "LABUAN", "PUTRAJAYA", "PENANG", "MALACCA"]
 ADDRESS_WORDS = ("JALAN", "JLN", "LORONG", "LRG", "TAMAN", "KAMPUNG", "KG", "LOT", "NO", "BLOK", "BLK", "PERSIARAN", "BATU", "BANDAR", "APARTMENT", "JALAN", "LEBUH", "PANGSAPURI")
@@ -50,26 +46,12 @@ def parse_mykad_number(text: str) -> str | None:
     return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
 
 
-def birth_from_number(number: str, today: dt.date | None = None) -> dt.date | None:
-    """YYMMDD with the century that gives the most recent date not in the future."""
-    today = today or dt.date.today()
-    yy, mm, dd = int(number[0:2]), int(number[2:4]), int(number[4:6])
-    for century in (2000, 1900):
-        try:
-            d = dt.date(century + yy, mm, dd)
-        except ValueError:
-            return None
-        if d <= today:
-            return d
-    return None
-
-
 def number_checks(number: str) -> float:
     """1.0 when the date and place-of-birth code are valid, lower otherwise."""
     factor = 1.0
-    if birth_from_number(number) is None:
+    if mykad_birth_date(number[:6], today=dt.date.today()) is None:
         factor *= 0.3
-    if int(number[7:9]) not in VALID_PB:
+    if int(number[7:9]) not in PLACE_OF_BIRTH:
         factor *= 0.4
     return factor
 
@@ -198,7 +180,7 @@ def extract_front(lines: list[Line], w: int, h: int, bg_rgb) -> tuple[dict, dict
                 conf["Sex"] *= 0.4
                 conf["ID"] *= 0.4
         if kind == "MyKad":
-            b = birth_from_number(fields["ID"])
+            b = mykad_birth_date(fields["ID"][:6], today=dt.date.today())
             if b:
                 fields["Birthday"] = f"{b:%d/%m/%Y}"
                 conf["Birthday"] = conf["ID"]

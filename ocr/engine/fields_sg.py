@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+from ..idnumbers import nric_check_letter
 from .text import TO_DIGIT, Line, contains_fuzzy, is_cjk, similar
 
 NRIC_RE = re.compile(r"([STFGM])\s*(\d{7})\s*([A-Z])")
@@ -18,11 +19,7 @@ def nric_valid(number: str) -> bool:
     if not m:
         return False
     prefix, digits, letter = m.groups()
-    total = sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2)))
-    total += {"S": 0, "F": 0, "T": 4, "G": 4, "M": 3}[prefix]
-    r = total % 11
-    table = "JZIHGFEDCBA" if prefix in "ST" else "XWUTRQPNMLK" if prefix in "FG" else "XWUTRQPNJLK"
-    return table[r] == letter
+    return nric_check_letter(prefix, digits) == letter
 
 
 # Check letters the recogniser reads as digits (I as 1, Z as 2 ...): the checksum picks among them.

@@ -7,6 +7,8 @@ no real person's data. Numbers are built to the published rules in id-formats.md
 import datetime as dt
 import random
 
+from ..idnumbers import nric_check_letter
+
 MALAY_MALE = ["AHMAD", "MUHAMMAD", "MOHD", "ISMAIL", "AZMAN", "HAFIZ", "ZULKIFLI", "FAIZAL", "HAKIM", "RAZAK", "IDRIS", "KAMAL", "SYAFIQ", "AMIRUL", "RIDZUAN", "NASIR"]
 MALAY_FEMALE = ["SITI", "NUR", "NURUL", "AISYAH", "FATIMAH", "ZARINA", "NORAINI", "HASLINDA", "FARAH", "AMIRA", "SALMAH", "ROSNAH", "AZIZAH", "NABILAH"]
 MALAY_SECOND = ["AISYAH", "ALIA", "HANI", "SYAZWANI", "IZZATI", "AMALINA", "AIMAN", "FIRDAUS", "DANIAL", "HAZIQ", "IRFAN", "ASYRAF"]
@@ -64,18 +66,6 @@ def mykad_number(rng: random.Random, birth: dt.date, pb: str, male: bool) -> str
     serial = rng.randint(0, 999)
     last = rng.choice([1, 3, 5, 7, 9] if male else [0, 2, 4, 6, 8])
     return f"{birth:%y%m%d}-{pb}-{serial:03d}{last}"
-
-
-def nric_check_letter(prefix: str, digits: str) -> str:
-    weights = (2, 7, 6, 5, 4, 3, 2)
-    total = sum(int(d) * w for d, w in zip(digits, weights))
-    total += {"S": 0, "F": 0, "T": 4, "G": 4, "M": 3}[prefix]
-    r = total % 11
-    if prefix in "ST":
-        return "JZIHGFEDCBA"[r]
-    if prefix in "FG":
-        return "XWUTRQPNMLK"[r]
-    return "XWUTRQPNJLK"[r]
 
 
 def nric_number(rng: random.Random, birth: dt.date, foreign: bool = False) -> str:
