@@ -9,17 +9,16 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ocr.contract import IMAGE_FORMATS, MAX_IMAGE_BYTES, MAX_PIXELS
+from ocr.errors import MLID, SG
 
 from .models import Country
 
-# Formats each Tencent action accepts (seeds): MLIDCardOCR PNG/JPG/JPEG, the SG action also BMP.
-ALLOWED_FORMATS = {Country.MY: frozenset({"JPEG", "PNG"}), Country.SG: frozenset({"JPEG", "PNG", "BMP"})}
-# Base64 grows data by 4/3: 7 MB of Base64 is this many raw bytes.
-MAX_IMAGE_BYTES = settings.MAX_IMAGE_BASE64_BYTES * 3 // 4
-# A phone photo is at most ~50 MP; anything larger is refused before its pixels are decoded.
-MAX_PIXELS = 60_000_000
+# The same limits as the OCR action the country's cards go to, so that an accepted upload is one
+# the engine (or Tencent) will read, never one refused later as an OCR failure.
+ALLOWED_FORMATS = {Country.MY: IMAGE_FORMATS[MLID], Country.SG: IMAGE_FORMATS[SG]}
 MIN_SIDE = 200
 
 
@@ -63,7 +62,7 @@ def inspect_image(data: bytes, *, country: str) -> ImageInfo:
     if image_format not in allowed:
         raise ImageRejected(
             "image_format_not_allowed",
-            f"{image_format or 'This'} images are not accepted for {country}; use {', '.join(sorted(allowed))}.",
+            f"{image_format or 'This'} images are not accepted for {country}; use {', '.join(sorted(allowed - {'MPO'}))}.",
         )
     if min(width, height) < MIN_SIDE:
         raise ImageRejected("image_too_small", f"The image is {width}x{height}; each side must be at least {MIN_SIDE} px.")

@@ -114,7 +114,7 @@ class Submission(models.Model):
 
 def card_image_path(instance: "CardImage", filename: str) -> str:
     # The client's file name never reaches storage: it is personal data and attacker-controlled.
-    extension = {"JPEG": "jpg", "PNG": "png", "BMP": "bmp"}.get(instance.format, "bin")
+    extension = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "BMP": "bmp"}.get(instance.format, "bin")
     return f"submissions/{instance.submission_id}/{instance.generation}-{instance.side}-{uuid.uuid4().hex}.{extension}"
 
 

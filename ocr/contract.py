@@ -17,6 +17,12 @@ PARAMS = {
     SG: {"ImageBase64", "ImageUrl", "ReturnHeadImage"},
 }
 MAX_BASE64 = 7 * 1024 * 1024
+# What the image behind the Base64 may be, wherever it arrives (this API, the portal, a URL).
+# Base64 grows data by 4/3. Pillow names multi-picture phone JPEGs (iPhone) "MPO".
+MAX_IMAGE_BYTES = MAX_BASE64 * 3 // 4
+IMAGE_FORMATS = {MLID: frozenset({"JPEG", "MPO", "PNG"}), SG: frozenset({"JPEG", "MPO", "PNG", "BMP"})}
+# A phone photo is 12-50 Mpx; anything larger is refused from its header, before a pixel is decoded.
+MAX_PIXELS = 50_000_000
 _B64_RE = re.compile(rb"^[A-Za-z0-9+/]*={0,2}$")
 
 

@@ -401,3 +401,14 @@ def test_the_docs_page_loads_its_scripts_from_this_site_not_a_cdn(client):
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
     assert scripts and all(src.startswith("/static/") for src in scripts), scripts
     assert all(finders.find(src.removeprefix("/static/")) for src in scripts)
+
+
+def test_it_accepts_a_multi_picture_phone_jpeg_as_the_engine_does(api):
+    # Phones write JPEGs with extra pictures (depth maps); Pillow names them MPO. They are JPEGs to a
+    # person and to the OCR engine, so the upload must not refuse them.
+    first, second = Image.new("RGB", (640, 400), "white"), Image.new("RGB", (640, 400), "grey")
+    out = io.BytesIO()
+    first.save(out, format="MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    response = post_multipart(api, country="MY", front=upload("front.jpg", out.getvalue()))
+    assert response.status_code == 201, response.content

@@ -12,25 +12,18 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps
 
-from ..errors import MLID, SG, OcrError
+from ..contract import IMAGE_FORMATS, MAX_IMAGE_BYTES, MAX_PIXELS
+from ..errors import SG, OcrError
 
-# 7 MB of Base64 is about 5.25 MB of file; a phone photo is 12-50 Mpx. 50 Mpx is beyond any card photo
-# we need and still decodes in well under a second.
-MAX_PIXELS = 50_000_000
-MAX_BASE64_BYTES = 7 * 1024 * 1024
-MAX_FILE_BYTES = MAX_BASE64_BYTES * 3 // 4
 MIN_SIDE = 64
 # Huge JPEGs are decoded reduced, to no less than this long side (see decode).
 DECODE_SIDE = 2000
-
-FORMATS = {MLID: {"JPEG", "PNG", "MPO"}, SG: {"JPEG", "PNG", "BMP", "MPO"}}
-
 
 def decode(action: str, data: bytes) -> tuple[np.ndarray, str]:
     """Decoded, EXIF-upright RGB uint8 and Pillow's format name."""
     if not isinstance(data, (bytes, bytearray)) or not data:
         raise OcrError("FailedOperation.ImageDecodeFailed", "The image is empty.")
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > MAX_IMAGE_BYTES:
         raise OcrError("LimitExceeded.TooLargeFileError", "The image is larger than 7 MB after Base64 encoding.")
     try:
         with warnings.catch_warnings():
@@ -43,7 +36,7 @@ def decode(action: str, data: bytes) -> tuple[np.ndarray, str]:
         raise OcrError("InvalidParameterValue.InvalidParameterValueLimit", f"The image has too many pixels; at most {MAX_PIXELS} are accepted.") from None
     except Exception:
         raise OcrError("FailedOperation.ImageDecodeFailed", "The image could not be decoded: not a supported image file.") from None
-    if fmt not in FORMATS[action]:
+    if fmt not in IMAGE_FORMATS[action]:
         allowed = "PNG, JPG, JPEG" + (", BMP" if action == SG else "")
         raise OcrError("FailedOperation.ImageDecodeFailed", f"Unsupported image format {fmt or 'unknown'}: {action} accepts {allowed}.")
     if w * h > MAX_PIXELS:

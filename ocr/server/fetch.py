@@ -16,10 +16,9 @@ import certifi
 import urllib3
 from django.conf import settings
 
+from ocr.contract import MAX_IMAGE_BYTES
 from ocr.errors import OcrError
 
-# 7 MB of Base64 is the limit for an image, i.e. 7 MB * 3/4 of bytes.
-MAX_IMAGE_BYTES = 7 * 1024 * 1024 * 3 // 4
 _CHUNK = 64 * 1024
 
 
