@@ -1,8 +1,11 @@
 """Development aid for the card warnings: run the engine once over a benchmark set and keep every
 CardView the checks were given, so that checks can be re-scored in seconds while calibrating.
 
-    python bench/warnings_views.py --seed 7 --per-kind 6     # writes bench/out/views_7.pkl
-    python bench/warnings_views.py --seed 7 --score          # scores every check on the stored views
+    python bench/warnings_views.py --seed 7 --per-kind 6     # writes bench/out/views_7/<i>_<kind>.pkl
+    python bench/warnings_views.py --seed 7 --score          # P/R/F1 of every check on the stored views
+
+One file per image, read back one at a time by `load_views`, so a large set (full-resolution
+originals) never has to fit in memory at once.
 
 The image set is exactly bench/warnings.py's for the same arguments. Use a development seed here;
 report figures only from bench/warnings.py on a seed never looked at."""
@@ -65,16 +68,55 @@ def main():
     ap.add_argument("--cards", type=int, default=24)
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--only", default="", help="keep only degradations starting with this (plus a quarter of the clean ones)")
+    ap.add_argument("--dir", default="", help="where the views are kept (default bench/out/views_<seed>)")
+    ap.add_argument("--score", action="store_true", help="score the stored views instead of making them")
     args = ap.parse_args()
+    out = Path(args.dir) if args.dir else ROOT / "bench" / "out" / f"views_{args.seed}"
+    if args.score:
+        score(out, args.only)
+        return
     todo = bw.jobs(args.per_kind, args.seed, args.cards)
     if args.only:
         todo = [j for j in todo if j[1].startswith(args.only) or (j[1] == "clean" and j[0] % 4 == 0)]
+    out.mkdir(parents=True, exist_ok=True)
     with mp.get_context("fork").Pool(args.procs) as pool:
-        rows = sorted(pool.map(run_one, todo, chunksize=4), key=lambda r: r["i"])
-    out = ROOT / "bench" / "out" / f"views_{args.seed}{'_' + args.only if args.only else ''}.pkl"
-    with open(out, "wb") as f:
-        pickle.dump(rows, f)
-    print(out, len(rows))
+        for row in pool.imap_unordered(run_one, todo, chunksize=2):
+            tmp = out / f".{row['i']:05d}.tmp"
+            with open(tmp, "wb") as f:
+                pickle.dump(row, f)
+            tmp.rename(out / f"{row['i']:05d}_{row['degradation']}.pkl")
+    (out / "DONE").write_text(f"{len(todo)}\n")
+    print(out, len(todo))
+
+
+def load_views(folder: Path | str, only: str = ""):
+    """Yield the stored rows (dicts with i, degradation, card, truth, view) one at a time; `only`
+    keeps degradations whose name starts with it, plus every clean one."""
+    for path in sorted(Path(folder).glob("*.pkl")):
+        name = path.stem.split("_", 1)[1]
+        if only and not (name.startswith(only) or name == "clean"):
+            continue
+        with open(path, "rb") as f:
+            yield pickle.load(f)
+
+
+def score(folder: Path, only: str = "") -> None:
+    """Every check's current decision on every stored view: P/R/F1 per code, the clean
+    false-warning rate and the recall per degradation."""
+    from ocr.checks import CHECKS
+
+    rows = []
+    for row in load_views(folder, only):
+        warns = [c.CODE for c in CHECKS if row["view"] is not None and c.check(row["view"]) is not None]
+        rows.append({"truth": row["truth"], "warns": warns, "degradation": row["degradation"]})
+    for code in bw.WARN_CODES:
+        tp, fp, fn, p, r, f = bw.prf(rows, code)
+        print(f"{code}: TP {tp} FP {fp} FN {fn}  P {p:.2f} R {r:.2f} F1 {f:.2f}")
+    clean = [r for r in rows if r["truth"] is None]
+    print(f"clean warned: {sum(1 for r in clean if r['warns'])}/{len(clean)}")
+    for name in sorted({r["degradation"] for r in rows} - {"clean"}):
+        sub = [r for r in rows if r["degradation"] == name]
+        print(f"  {name}: {sum(1 for r in sub if r['truth'] in r['warns'])}/{len(sub)}")
 
 
 if __name__ == "__main__":

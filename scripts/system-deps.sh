@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   python3-venv                 # `python3 -m venv` on Debian: the .venv of `make run` / `make test`
-  fonts-dejavu-core fonts-liberation2 fonts-wqy-zenhei fonts-freefont-ttf  # synthetic card generator
+  fonts-dejavu-core fonts-liberation fonts-wqy-zenhei fonts-freefont-ttf  # synthetic card generator
   chromium chromium-driver     # the browser tests drive Debian's Chromium through Playwright
 )
 missing=()
