@@ -226,6 +226,9 @@ OCR_RETRY_BACKOFF_SECONDS = env_number("OCR_RETRY_BACKOFF_SECONDS", 2.0, kind=fl
 OCR_RETRY_BACKOFF_MAX_SECONDS = env_number("OCR_RETRY_BACKOFF_MAX_SECONDS", 300.0, kind=float)
 # Uploads whose OCR task never ran (broker down when they arrived) are queued again after this long.
 OCR_REQUEUE_AFTER_SECONDS = env_number("OCR_REQUEUE_AFTER_SECONDS", 120)
+# A submission in processing with no OCR attempt for this long lost its task (the worker died and the
+# broker did not redeliver): the sweep sends it back to be read. Longer than a task's whole retry budget.
+OCR_PROCESSING_TIMEOUT_SECONDS = env_number("OCR_PROCESSING_TIMEOUT_SECONDS", 3600)
 # The periodic sweep that queues those uploads again (run by `celery beat`, or a worker with -B).
 CELERY_BEAT_SCHEDULE = {
     "ocr-requeue-stale": {

@@ -331,6 +331,46 @@ def test_the_sweep_leaves_submissions_that_are_past_received(db):
     assert pipeline.ocr_requeue_stale() == 0 and queued_messages() == []
 
 
+def _claimed_and_lost(submission, task_id="lost-task", hours_ago=2):
+    """The state a worker leaves when it dies after claiming: processing, no attempt, no message."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    submission_transition(submission=submission, to=Status.PROCESSING, actor=Actor.system(), detail={"task_id": task_id})
+    Submission.objects.filter(pk=submission.pk).update(updated_at=timezone.now() - timedelta(hours=hours_ago))
+
+
+def test_a_submission_whose_task_was_lost_in_processing_is_read_again(db, backend):
+    submission = upload("MY")
+    _claimed_and_lost(submission)
+    queued_messages()
+
+    assert pipeline.ocr_requeue_stale() == 1
+    submission.refresh_from_db()
+    assert submission.status == Status.RECEIVED
+    assert queued_messages() == [("kyc.tasks.run_ocr", {"submission_id": str(submission.pk), "generation": 0})]
+    released = [after for _, _, after in events(submission, "submission.status") if after.get("reason")]
+    assert released == [{"status": Status.RECEIVED, "reason": "processing_timeout", "lost_task_id": "lost-task"}]
+
+    assert run(submission, task_id="second").get() == pipeline.Outcome.NEEDS_REVIEW
+    assert run(submission, task_id="lost-task").get() == pipeline.Outcome.SKIPPED  # the old task, back late
+    assert OcrAttempt.objects.filter(submission=submission).count() == 1
+
+
+def test_a_task_still_working_is_not_taken_from_it(db, backend):
+    recent = upload("MY", seed=1)
+    _claimed_and_lost(recent, hours_ago=0.2)  # claimed minutes ago
+    busy = upload("MY", seed=2)
+    _claimed_and_lost(busy)
+    OcrAttempt.objects.create(submission=busy, sides="front", backend="local", action=MLID, task_id="lost-task",
+                              error_code="FailedOperation.ImageBlur")  # it is still calling, just now
+    queued_messages()
+    assert pipeline.ocr_release_lost() == 0
+    assert pipeline.ocr_requeue_stale() == 0 and queued_messages() == []
+    assert set(Submission.objects.values_list("status", flat=True)) == {Status.PROCESSING}
+
+
 def test_a_reviewer_retries_a_failed_ocr(db, use_backend, reviewer, django_capture_on_commit_callbacks):
     use_backend(ScriptedBackend(failures=["FailedOperation.OcrFailed"]))
     submission = upload("MY")

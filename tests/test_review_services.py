@@ -216,26 +216,24 @@ def test_notes_need_text_and_the_role(clean, reviewer, outsider):
     assert review.note_add(submission=clean, user=reviewer, text="Called the branch").text == "Called the branch"
 
 
-def test_ocr_retry_goes_through_the_pipeline_for_the_assignee_only(db, reviewer, second_reviewer, monkeypatch):
-    import sys
-    import types
-
-    calls = []
-    fake = types.ModuleType("kyc.services.pipeline")
-    fake.ocr_retry = lambda *, submission, actor: calls.append((submission.pk, actor.user)) or submission
-    monkeypatch.setitem(sys.modules, "kyc.services.pipeline", fake)
+def test_ocr_retry_by_the_assignee_sends_the_card_back_to_be_read(
+    db, reviewer, second_reviewer, django_capture_on_commit_callbacks
+):
     failed = make_submission(status=Status.OCR_FAILED, assignee=reviewer)
     with pytest.raises(ReviewRefused, match="Only rita"):
         review.review_ocr_retry(submission=failed, user=second_reviewer)
-    review.review_ocr_retry(submission=failed, user=reviewer)
-    assert calls == [(failed.pk, reviewer)]
-
-
-def test_ocr_retry_without_the_pipeline_is_refused_politely(db, reviewer, monkeypatch):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "kyc.services.pipeline", None)  # import fails
-    assert not review.ocr_retry_available()
-    failed = make_submission(status=Status.OCR_FAILED, assignee=reviewer)
-    with pytest.raises(ReviewRefused, match="not available"):
+    failed.refresh_from_db()
+    assert failed.status == Status.OCR_FAILED
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         review.review_ocr_retry(submission=failed, user=reviewer)
+    failed.refresh_from_db()
+    assert failed.status == Status.RECEIVED
+    assert len(callbacks) == 1  # the new OCR task is queued once the change is committed
+    event = AuditEvent.objects.filter(submission=failed, event="submission.status").latest("id")
+    assert event.actor_user == reviewer and event.after["status"] == Status.RECEIVED
+
+
+def test_ocr_retry_only_from_ocr_failed(db, reviewer):
+    waiting = make_submission(status=Status.NEEDS_REVIEW, assignee=reviewer)
+    with pytest.raises(ReviewRefused, match="cannot become received"):
+        review.review_ocr_retry(submission=waiting, user=reviewer)

@@ -104,7 +104,6 @@ def detail(request, pk):
         "reupload_form": forms.ReuploadForm(),
         "approve_form": forms.ApproveForm(),
         "note_form": forms.NoteForm(),
-        "can_retry_ocr": services.ocr_retry_available(),
     }
     if request.user.has_perm("kyc.reassign_submission"):
         context["reassign_form"] = forms.ReassignForm(reviewers=reviewers(), initial={"to_user": submission.assignee_id})

@@ -108,10 +108,43 @@ def ocr_enqueue(*, submission_id: uuid.UUID | str) -> bool:
     return True
 
 
+def ocr_release_lost() -> int:
+    """Send back to received every submission that has sat in processing, with no OCR attempt, for
+    longer than any task can take (OCR_PROCESSING_TIMEOUT_SECONDS): its worker died and the message
+    was lost with it (a broker without redelivery, a purged queue). The received sweep then queues it
+    again. If the old task does come back, it finds the submission no longer its own and stops.
+    Returns how many were released."""
+    cutoff = timezone.now() - timedelta(seconds=settings.OCR_PROCESSING_TIMEOUT_SECONDS)
+    lost = (
+        Submission.objects.filter(status=Status.PROCESSING, updated_at__lt=cutoff)
+        .exclude(ocr_attempts__created_at__gte=cutoff)
+        .values_list("pk", flat=True)
+    )
+    released = 0
+    for pk in lost:
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().filter(pk=pk, status=Status.PROCESSING).first()
+            if submission is None or submission.updated_at >= cutoff:
+                continue  # finished, or claimed again, since the query
+            task_id = _claimed_by(submission)
+            submission_transition(
+                submission=submission,
+                to=Status.RECEIVED,
+                actor=Actor.system(),
+                detail={"reason": "processing_timeout", "lost_task_id": task_id},
+            )
+            Submission.objects.filter(pk=pk).update(ocr_queued_at=None)
+            logger.warning("OCR task %s for submission %s was lost in processing; queueing it again", task_id, pk)
+            released += 1
+    return released
+
+
 def ocr_requeue_stale() -> int:
     """Queue again every received submission whose task was never queued, or queued long enough ago
-    that it should have run. Safe at any time: a duplicate task finds the submission claimed or done
-    and does nothing. Returns how many were queued."""
+    that it should have run, after releasing those lost in processing (``ocr_release_lost``). Safe at
+    any time: a duplicate task finds the submission claimed or done and does nothing. Returns how many
+    were queued."""
+    ocr_release_lost()
     cutoff = timezone.now() - timedelta(seconds=settings.OCR_REQUEUE_AFTER_SECONDS)
     stale = Submission.objects.filter(Q(ocr_queued_at__isnull=True) | Q(ocr_queued_at__lt=cutoff), status=Status.RECEIVED)
     queued = 0

@@ -13,6 +13,7 @@ from ..audit import Actor, audit_record
 from ..models import CardField, CardImage, Decision, Note, Status, Submission
 from ..signals import decision_recorded
 from .fields import fields_merged, submission_refresh_summary
+from .pipeline import ocr_retry
 from .submissions import IllegalTransition, submission_transition
 
 # Reasons a reviewer picks. A re-upload is for problems the customer can fix with a new photo; a
@@ -273,25 +274,12 @@ def review_request_reupload(
                            reasons=reason_codes, allowed=REUPLOAD_REASONS, comment=comment)
 
 
-def ocr_retry_available() -> bool:
-    """The pipeline branch provides ``ocr_retry``; until it is merged the retry button stays hidden."""
-    try:
-        from .pipeline import ocr_retry  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @transaction.atomic
 def review_ocr_retry(*, submission: Submission, user: AbstractBaseUser) -> Submission:
     """Send a submission whose OCR failed back to be read again (the assignee only)."""
     submission = _lock(submission)
     _require_perm(user, "review_submission", "You do not have the reviewer role.")
     _require_assignee(submission, user)
-    try:
-        from .pipeline import ocr_retry
-    except ImportError:
-        raise ReviewRefused("Retrying OCR is not available in this installation.") from None
     try:
         return ocr_retry(submission=submission, actor=_actor(user))
     except IllegalTransition as exc:

@@ -8,7 +8,8 @@ from ..models import Status, Submission
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.RECEIVED: frozenset({Status.PROCESSING, Status.OCR_FAILED}),
-    Status.PROCESSING: frozenset({Status.NEEDS_REVIEW, Status.OCR_FAILED}),
+    # Back to received only when the sweep finds the task lost (pipeline.ocr_release_lost).
+    Status.PROCESSING: frozenset({Status.NEEDS_REVIEW, Status.OCR_FAILED, Status.RECEIVED}),
     Status.NEEDS_REVIEW: frozenset(
         {Status.PENDING_SECOND_APPROVAL, Status.APPROVED, Status.REJECTED, Status.REUPLOAD_REQUESTED}
     ),
