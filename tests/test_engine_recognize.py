@@ -125,10 +125,20 @@ def test_card_checks_are_run_and_reported(monkeypatch):
     resp = recognize_images(MLID, data)
     assert resp["WarnCardInfos"] == [-9103, -9101] or resp["WarnCardInfos"] == [-9101, -9103]
     assert resp["WarnCardInfos"] == sorted(resp["WarnCardInfos"])
-    assert {"Code": -9103, "Score": 80, "Box": [1, 2, 3, 4]} in resp["WarnDetails"]
+    assert {"Code": -9103, "Score": 80, "Box": [1, 2, 3, 4], "Side": "front"} in resp["WarnDetails"]
     view = seen[0]
     assert view.side == "front" and view.warped.shape == (540, 856, 3) and view.text_lines
     assert view.fields["ID"] == truth["ID"] and view.original.dtype == np.uint8
+
+
+def test_a_warning_from_a_mykad_back_says_it_came_from_the_back(monkeypatch):
+    # Front and back come in one MLIDCardOCR call; the reviewer must be shown the right image.
+    monkeypatch.setattr(core, "run_checks", lambda view: [WarnDetail(-9108 if view.side == "back" else -9107, 75)])
+    front, _ = generate_card("MyKad", SEED + 4, scene="crop")
+    back, _ = generate_card("MyKad", SEED + 4, side="back", scene="crop")
+    resp = recognize_images(MLID, front, back)
+    assert resp["WarnCardInfos"] == [-9108, -9107]
+    assert sorted((d["Code"], d["Side"]) for d in resp["WarnDetails"]) == [(-9108, "back"), (-9107, "front")]
 
 
 def _lines(*rows):

@@ -427,6 +427,21 @@ def test_a_new_round_replaces_ocr_values_and_warnings_and_clears_corrections_of_
     assert OcrAttempt.objects.filter(submission=submission).count() == 2  # round 0's attempt is kept
 
 
+def test_a_warning_raised_on_the_back_of_a_mykad_is_stored_against_the_back(db, use_backend):
+    backend = use_backend(ScriptedBackend())
+    backend.answers[(MLID, True)] = {
+        "ID": "710716-08-6085",
+        "WarnCardInfos": [-9107, -9108],
+        "WarnDetails": [{"Code": -9108, "Score": 80, "Box": None, "Side": "back"},
+                        {"Code": -9107, "Score": 66, "Box": [5, 6, 7, 8], "Side": "front"}],
+    }
+    submission = upload("MY")
+    run(submission)
+    assert sorted(CardWarning.objects.filter(submission=submission).values_list("code", "side")) == [
+        (-9108, "back"), (-9107, "front")
+    ]
+
+
 def test_a_warning_raised_by_both_sides_of_a_mykad_is_stored_once_with_its_strongest_detail(db, use_backend):
     backend = use_backend(ScriptedBackend())
     backend.answers[(MLID, True)] = {

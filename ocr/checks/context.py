@@ -35,6 +35,10 @@ class WarnDetail:
     code: int  # -9101 ... -9108
     score: int  # 0-100
     box: tuple[int, int, int, int] | None = None  # x, y, w, h in `original` pixels
+    side: str | None = None  # which image raised it, "front" or "back"; set by the engine
 
     def as_dict(self) -> dict:
-        return {"Code": self.code, "Score": self.score, "Box": list(self.box) if self.box else None}
+        d = {"Code": self.code, "Score": self.score, "Box": list(self.box) if self.box else None}
+        if self.side:
+            d["Side"] = self.side  # a MyKad's back comes in the same call as its front
+        return d

@@ -4,6 +4,7 @@ portrait, run the card checks, and assemble the response exactly as Tencent shap
 import json
 import logging
 import uuid
+from dataclasses import replace
 
 import numpy as np
 
@@ -128,7 +129,7 @@ def recognize_images(action: str, image: bytes, back: bytes | None = None, ret_i
         raise OcrError("UnknownParameter", "Only MLIDCardOCR takes a back image.", request_id)
     try:
         view, fields, conf, portrait = _analyse(action, image, ret_image)
-        warns = list(run_checks(view))
+        warns = [replace(d, side=view.side) for d in run_checks(view)]
         back_fields = {}
         if back is not None:
             brgb, bfmt = decode(action, back)
@@ -144,7 +145,7 @@ def recognize_images(action: str, image: bytes, back: bytes | None = None, ret_i
                     conf["ID"] = conf.get("ID", 0) * 0.5
             bview = _view(action, "back", back, bfmt, brgb, bquad, bcard, btl)
             bview.fields = dict(back_fields)
-            warns += list(run_checks(bview))
+            warns += [replace(d, side="back") for d in run_checks(bview)]
     except OcrError as e:
         e.request_id = e.request_id or request_id
         raise
