@@ -66,12 +66,38 @@ def _link(obj, label=None):
     return format_html('<a href="{}">{}</a>', url, label or obj)
 
 
-def _pretty_json(text: str):
-    """The stored body as it is; indented for reading only when it is JSON."""
+PORTRAIT_FIELDS = frozenset({"Image", "Photo"})  # the holder's face, base64, when it was asked for
+
+
+def _masked(value):
+    """A stored OCR response or audit detail as staff may see it: ID numbers masked and portraits
+    left out, as on every other admin page. What is stored is never changed."""
+    if isinstance(value, dict):
+        if value.get("field") in ID_FIELDS:  # an audit event of a correction to an ID number
+            value = {k: mask_id_number(v) if k in ("value", "ocr_value") and isinstance(v, str) else v
+                     for k, v in value.items()}
+        out = {}
+        for key, item in value.items():
+            if key in ID_FIELDS and isinstance(item, str):
+                out[key] = mask_id_number(item)
+            elif key in PORTRAIT_FIELDS and isinstance(item, str) and item:
+                out[key] = f"[portrait, {len(item)} base64 characters, not shown]"
+            else:
+                out[key] = _masked(item)
+        return out
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
+
+
+def _pretty_json(text: str, masked: bool = False):
+    """The stored body, indented for reading when it is JSON (and then masked if asked)."""
     try:
-        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        data = json.loads(text)
     except (TypeError, ValueError):
         pass
+    else:
+        text = json.dumps(_masked(data) if masked else data, indent=2, ensure_ascii=False)
     return format_html('<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>', text)
 
 
@@ -187,9 +213,9 @@ class OcrAttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def submission_link(self, obj):
         return _link(obj.submission)
 
-    @admin.display(description="raw response (as returned)")
+    @admin.display(description="raw response (ID numbers masked, portrait left out)")
     def raw_response_shown(self, obj):
-        return _pretty_json(obj.raw_response)
+        return _pretty_json(obj.raw_response, masked=True)
 
 
 @admin.register(CardImage)
@@ -257,11 +283,11 @@ class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description="before")
     def before_shown(self, obj):
-        return _pretty_json(json.dumps(obj.before))
+        return _pretty_json(json.dumps(obj.before), masked=True)
 
     @admin.display(description="after")
     def after_shown(self, obj):
-        return _pretty_json(json.dumps(obj.after))
+        return _pretty_json(json.dumps(obj.after), masked=True)
 
 
 @admin.register(PortalClient)

@@ -68,11 +68,24 @@ def test_id_numbers_are_masked_in_lists_and_on_the_submission(admin_client, proc
         reverse("admin:kyc_submission_changelist"),
         reverse("admin:kyc_submission_change", args=[processed.pk]),
         reverse("admin:kyc_cardfield_changelist"),
+        reverse("admin:kyc_ocrattempt_change", args=[OcrAttempt.objects.get(submission=processed).pk]),
     ]
     for url in pages:
         html = admin_client.get(url).content.decode()
         assert "710716-**-****" in html, url
         assert "710716-08-6085" not in html, url
+
+
+def test_a_corrected_id_number_is_masked_in_the_audit_log_too(admin_client, processed, admin_user):
+    from kyc.services import review
+
+    review.review_claim(submission=processed, user=admin_user)
+    review.field_correct(submission=processed, user=admin_user, name="ID", value="710716-08-6093")
+    event = AuditEvent.objects.get(submission=processed, event="field.corrected")
+    assert event.after["value"] == "710716-08-6093"  # the record keeps the number ...
+    html = admin_client.get(reverse("admin:kyc_auditevent_change", args=[event.pk])).content.decode()
+    assert "6093" not in html and "6085" not in html  # ... the page does not show it
+    assert html.count("710716-**-****") == 3  # before, after and the OCR value
 
 
 def test_the_raw_ocr_response_is_shown_read_only(admin_client, processed):
