@@ -84,8 +84,10 @@ def test_unknown_and_disabled_secret_ids(client, key):
     assert code_of(post(client, (api_key, secret))) == "AuthFailure.SecretIdNotFound"
 
 
-@pytest.mark.parametrize("offset,code", [(-301, "AuthFailure.SignatureExpire"), (301, "AuthFailure.SignatureExpire"),
-                                         (-290, None)])
+# Tencent's window is 300 s either way. The margins keep a slow first request on a loaded machine
+# (seconds between signing and checking) from moving a case across the line.
+@pytest.mark.parametrize("offset,code", [(-330, "AuthFailure.SignatureExpire"), (330, "AuthFailure.SignatureExpire"),
+                                         (-270, None), (270, None)])
 def test_timestamp_window(client, key, offset, code):
     response = post(client, key, timestamp=int(time.time()) + offset)
     if code:
