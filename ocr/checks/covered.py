@@ -26,9 +26,12 @@ CODE = -9101
 DEFAULT_THRESHOLD = 65
 
 
+TEXT_AT_FRAME = 0.006  # of the card's width: printed text stops well short of a card's edge
+
+
 def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
     if view.quad is None:
-        return 0.0, None
+        return _text_at_frame(view)
     q = card_quad(view)
     h, w = view.original.shape[:2]
     margin = 6.0  # the engine's outline stops a few pixels short of the frame when the card runs off it
@@ -37,6 +40,21 @@ def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | Non
         x0, y0 = np.clip(q.min(0), 0, [w, h])
         x1, y1 = np.clip(q.max(0), 0, [w, h])
         return 95.0, (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+    return 0.0, None
+
+
+def _text_at_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
+    """No outline: the engine read the whole picture as the card. A card prints its text well inside
+    its edge (a margin of 3% or more), so a text line that runs into the picture's border was cut
+    off by the framing: the card goes on outside the photo."""
+    H, W = view.warped.shape[:2]
+    lim = TEXT_AT_FRAME * W
+    for tl in view.text_lines:
+        pts = np.asarray(tl.box, np.float32)
+        x0, y0 = pts.min(0)
+        x1, y1 = pts.max(0)
+        if min(x0, y0, W - 1 - x1, H - 1 - y1) < lim and len(tl.text.strip()) >= 3:
+            return 85.0, box_to_original(view, (x0, y0, max(1, x1 - x0), max(1, y1 - y0)))
     return 0.0, None
 
 
@@ -50,6 +68,7 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
     qs = q * s
     h, w = small.shape
     centre = qs.mean(0)
+    offs = np.arange(-9, 10, dtype=np.float32)  # the outline may sit a few px off the card's edge
     for i, out in enumerate(outside):
         if not out:
             continue
@@ -57,14 +76,14 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
             mid = (a + b) / 2
             normal = (mid - centre) / (np.linalg.norm(mid - centre) + 1e-6)
             pts = a + (b - a) * np.linspace(0.1, 0.9, 40)[:, None]
-            pin, pout = pts - normal * 4, pts + normal * 4
-            ok = (pout[:, 0] >= 1) & (pout[:, 0] < w - 1) & (pout[:, 1] >= 1) & (pout[:, 1] < h - 1)
-            ok &= (pin[:, 0] >= 1) & (pin[:, 0] < w - 1) & (pin[:, 1] >= 1) & (pin[:, 1] < h - 1)
+            prof = pts[:, None, :] + normal[None, None, :] * offs[None, :, None]  # 40 x 19 x 2
+            ok = ((prof[..., 0] >= 0) & (prof[..., 0] <= w - 1) & (prof[..., 1] >= 0) & (prof[..., 1] <= h - 1)).all(1)
             if ok.sum() < 8:
                 continue  # this side runs along the frame's border: nothing to see outside it
-            vin = small[pin[ok, 1].astype(int), pin[ok, 0].astype(int)]
-            vout = small[pout[ok, 1].astype(int), pout[ok, 0].astype(int)]
-            if float((np.abs(vin - vout) >= 12).mean()) < 0.5:
+            pr = prof[ok]
+            vals = small[pr[..., 1].round().astype(int), pr[..., 0].round().astype(int)]
+            step = np.abs(vals[:, 6:] - vals[:, :-6]).max(1)
+            if float((step >= 12).mean()) < 0.5:
                 return False
     return True
 
@@ -107,11 +126,46 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
 
 PATCH_WIDTH = 320
 PATCH_STEP = 35.0  # Lab distance between the patch and what is round it (splices and shading: < 30)
+PATCH_STEP_SOLID = 16.0  # ... for a large convex label (the card's own plain areas are not convex)
+PATCH_MIN = 0.005  # of the card: a label over one line of text
+# Where the card prints its holder's photo, as fractions of the upright card (the engine's regions).
+PHOTO_RIGHT = (0.58, 0.12, 1.0, 0.90)  # MyKad family
+PHOTO_LEFT = (0.0, 0.12, 0.42, 0.95)  # SG front, i-Kad
 
 
-def patch_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
-    if view.face_box is None:
-        return 0.0, None
+def _photo_box(view: CardView, s: float, W: int, H: int) -> tuple[int, int, int, int]:
+    """The portrait tile in the resized card: around the face when it was found (hair above,
+    shoulders below), else the whole region where this card kind prints it."""
+    if view.face_box is not None:
+        fx, fy, fw, fh = (v * s for v in view.face_box)
+        return int(fx - 0.5 * fw), int(fy - 0.6 * fh), int(2.0 * fw), int(2.35 * fh)
+    left = view.action != "MLIDCardOCR" or view.fields.get("Type") == "IKAD"
+    r = PHOTO_LEFT if left else PHOTO_RIGHT
+    return int(r[0] * W), int(r[1] * H), int((r[2] - r[0]) * W), int((r[3] - r[1]) * H)
+
+
+def _surround_lab(view: CardView) -> np.ndarray | None:
+    """Median Lab colour just outside the card's outline (the desk), in the same scale as the
+    patch test's Lab (8-bit OpenCV Lab of a lightly blurred copy)."""
+    q = card_quad(view)
+    img = view.original
+    s = min(1.0, 400.0 / max(img.shape[:2]))
+    small = cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else img
+    qs = q * s
+    cw = float(np.linalg.norm(qs[1] - qs[0]))
+    c = qs.mean(0)
+    outer = np.zeros(small.shape[:2], np.uint8)
+    inner = np.zeros(small.shape[:2], np.uint8)
+    cv2.fillConvexPoly(outer, (c + (qs - c) * (1 + 0.12)).astype(np.int32), 1)
+    cv2.fillConvexPoly(inner, (c + (qs - c) * (1 + 0.05)).astype(np.int32), 1)
+    ring = (outer > 0) & (inner == 0)
+    if ring.sum() < 50 or cw <= 0:
+        return None
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    return np.median(lab[ring], axis=0)
+
+
+def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
     img = resized(view.warped, PATCH_WIDTH)
     s = PATCH_WIDTH / view.warped.shape[1]
     lab = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
@@ -120,35 +174,58 @@ def patch_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None
     flat = (var < 12).astype(np.uint8)  # camera noise and JPEG leave ~1-3 on a plain area
     H, W = flat.shape
     m = int(0.03 * W)
-    fx, fy, fw, fh = (int(v * s) for v in view.face_box)
-    # the portrait runs on below the face box (shoulders) and a little aside
-    portrait = (fx - fw // 4, fy - fh // 4, fw + fw // 2, fh * 2 + fh // 4)
+    photo = _photo_box(view, s, W, H)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
-    best, box = 0.0, None
+    best, box, desk = 0.0, None, None
     for i in range(1, n):
-        x, y, w, h, area = stats[i]
+        x, y, w, h, area = (int(v) for v in stats[i])
         frac = area / flat.size
-        if frac < 0.012 or frac > 0.25:
+        if frac < PATCH_MIN or frac > 0.2:
             continue
-        if x <= m or y <= m or x + w >= W - m or y + h >= H - m:
-            continue  # the card's own background and bands reach its edge
-        if overlap(portrait, (int(x), int(y), int(w), int(h))) > 0.3:
+        if max(w, h) < 2.5 * min(w, h) and frac < 0.02:
+            continue  # chip-sized and compact: the card's own chip goes plain when the photo is soft
+        # the card's own background and bands run along its side; an object lying over the edge
+        # comes in across it and covers only a part of that side
+        nx, ny = min(x, W - x - w) < 0.1 * W, min(y, H - y - h) < 0.1 * H
+        if (nx and h > 0.35 * H and w < 0.5 * h) or (ny and w > 0.35 * W and h < 0.5 * w):
             continue
-        comp = (labels == i).astype(np.uint8)
+        touches = x <= m or y <= m or x + w >= W - m or y + h >= H - m
+        if touches and view.quad is None:
+            continue  # no outline: what reaches the border of the picture is the desk
+        if overlap(photo, (x, y, w, h)) > 0.6 and frac < 0.05:
+            continue  # the portrait's own plain areas (backdrop, shirt); a sticker over it is bigger
+        p = 12
+        x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
+        comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
         cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        if area < 0.8 * cv2.contourArea(cv2.convexHull(np.vstack(cnts))):
-            continue  # not solid: the gaps between letters, not a patch
-        inside = np.median(lab[comp > 0], axis=0)
+        solid = area / max(1.0, cv2.contourArea(cv2.convexHull(np.vstack(cnts))))
+        if solid < 0.8:
+            # keys or a bent pen are not convex but thick; the gaps between letters are thin
+            thick = cv2.countNonZero(cv2.erode(comp, np.ones((5, 5), np.uint8))) / area
+            if solid < 0.5 or thick < 0.5:
+                continue
+        sub = lab[y0:y1, x0:x1]
+        inside = np.median(sub[comp > 0], axis=0)
         if inside[0] >= 250:
             continue  # clipped white: a reflection (-9107), not an object
         # the flat area stops a few px short of its edge (the 7x7 window), so the ring starts beyond
         ring = cv2.dilate(comp, np.ones((19, 19), np.uint8)) - cv2.dilate(comp, np.ones((11, 11), np.uint8))
-        step = float(np.linalg.norm(inside - np.median(lab[ring > 0], axis=0)))
-        if step < PATCH_STEP:
+        if cv2.countNonZero(ring) < 20:
             continue
+        step = float(np.linalg.norm(inside - np.median(sub[ring > 0], axis=0)))
+        # a large, convex, opaque label needs less of a step: nothing of the card shows through it
+        if step < PATCH_STEP and not (step >= PATCH_STEP_SOLID and solid >= 0.95 and frac >= 0.02):
+            continue
+        if touches:
+            if desk is None:
+                desk = _surround_lab(view)
+            if desk is not None and np.linalg.norm(inside - desk) < 25:
+                continue  # the desk seen past an outline that sits off the card, not an object
         sc = 70 + 300 * min(frac, 0.05)
+        if log is not None:
+            log.append(dict(box=(x, y, w, h), frac=round(frac, 3), solid=round(solid, 2), step=round(step), lab=inside.astype(int).tolist(), touches=touches))
         if sc > best:
-            best, box = sc, (int(x), int(y), int(w), int(h))
+            best, box = sc, (x, y, w, h)
     return best, box
 
 
@@ -156,6 +233,8 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     b, bbox = border_score(view)
     if b:
         return clamp_score(b), bbox
+    if view.quad is None:
+        return 0, None  # no outline: the whole picture, desk and all, was taken for the card
     sk, skbox = skin_score(view)
     pa, pabox = patch_score(view)
     if pa > sk:
