@@ -127,7 +127,9 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
 PATCH_WIDTH = 320
 PATCH_STEP = 35.0  # Lab distance between the patch and what is round it (splices and shading: < 30)
 PATCH_STEP_SOLID = 16.0  # ... for a large convex label (the card's own plain areas are not convex)
-PATCH_MIN = 0.005  # of the card: a label over one line of text
+PATCH_MIN = 0.005
+PATCH_STEP_RAGGED = 45.0
+PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex  # of the card: a label over one line of text
 # Where the card prints its holder's photo, as fractions of the upright card (the engine's regions).
 PHOTO_RIGHT = (0.58, 0.12, 1.0, 0.90)  # MyKad family
 PHOTO_LEFT = (0.0, 0.12, 0.42, 0.95)  # SG front, i-Kad
@@ -182,8 +184,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         frac = area / flat.size
         if frac < PATCH_MIN or frac > 0.2:
             continue
-        if max(w, h) < 2.5 * min(w, h) and frac < 0.02:
-            continue  # chip-sized and compact: the card's own chip goes plain when the photo is soft
+        if frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W):
+            continue  # chip-sized: the card's own chip goes plain when the photo is soft; a small label must be a line long
         # the card's own background and bands run along its side; an object lying over the edge
         # comes in across it and covers only a part of that side
         nx, ny = min(x, W - x - w) < 0.1 * W, min(y, H - y - h) < 0.1 * H
@@ -192,17 +194,18 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         touches = x <= m or y <= m or x + w >= W - m or y + h >= H - m
         if touches and view.quad is None:
             continue  # no outline: what reaches the border of the picture is the desk
-        if overlap(photo, (x, y, w, h)) > 0.6 and frac < 0.05:
+        if overlap(photo, (x, y, w, h)) > 0.6 and frac < 0.08:
             continue  # the portrait's own plain areas (backdrop, shirt); a sticker over it is bigger
         p = 12
         x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
         comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
         cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         solid = area / max(1.0, cv2.contourArea(cv2.convexHull(np.vstack(cnts))))
+        thick = 1.0
         if solid < 0.8:
             # keys or a bent pen are not convex but thick; the gaps between letters are thin
             thick = cv2.countNonZero(cv2.erode(comp, np.ones((5, 5), np.uint8))) / area
-            if solid < 0.5 or thick < 0.5:
+            if solid < PATCH_SOLID or thick < 0.5 or view.quad is None:
                 continue
         sub = lab[y0:y1, x0:x1]
         inside = np.median(sub[comp > 0], axis=0)
@@ -214,6 +217,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             continue
         step = float(np.linalg.norm(inside - np.median(sub[ring > 0], axis=0)))
         # a large, convex, opaque label needs less of a step: nothing of the card shows through it
+        if solid < 0.8 and step < PATCH_STEP_RAGGED:
+            continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
         if step < PATCH_STEP and not (step >= PATCH_STEP_SOLID and solid >= 0.95 and frac >= 0.02):
             continue
         if touches:
@@ -223,7 +228,7 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
                 continue  # the desk seen past an outline that sits off the card, not an object
         sc = 70 + 300 * min(frac, 0.05)
         if log is not None:
-            log.append(dict(box=(x, y, w, h), frac=round(frac, 3), solid=round(solid, 2), step=round(step), lab=inside.astype(int).tolist(), touches=touches))
+            log.append(dict(box=(x, y, w, h), frac=round(frac, 3), solid=round(solid, 2), step=round(step), lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2)))
         if sc > best:
             best, box = sc, (x, y, w, h)
     return best, box
