@@ -88,6 +88,85 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
     return True
 
 
+OUTLINE_INSET = 0.024  # the engine's outline corners sit ~1.4% of the card's width inside its corners
+
+
+def _true_quad(view: CardView) -> np.ndarray:
+    """The engine's outline pushed out to the card's real corners (see OUTLINE_INSET)."""
+    q = card_quad(view)
+    c = q.mean(0)
+    return c + (q - c) * (1 + OUTLINE_INSET)
+
+
+def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
+    """Something lying over the card's edge (a thumb, a pen): along a stretch of the outline the
+    card's edge is gone, and what lies just outside it is not the desk seen all round the card."""
+    if view.quad is None:
+        return 0.0, None
+    img = view.original
+    h0, w0 = img.shape[:2]
+    s = min(1.0, 800.0 / max(h0, w0))
+    small = cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else img
+    small = cv2.GaussianBlur(small, (0, 0), 1.2)
+    h, w = small.shape[:2]
+    g = grey(small).astype(np.float32)
+    q = _true_quad(view) * s
+    centre = q.mean(0)
+    n = 60
+    offs = np.arange(-9, 10, dtype=np.float32)
+    sides = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        mid = (a + b) / 2
+        normal = (mid - centre) / (np.linalg.norm(mid - centre) + 1e-6)
+        pts = a + (b - a) * np.linspace(0.06, 0.94, n)[:, None]
+        prof = pts[:, None, :] + normal[None, None, :] * offs[None, :, None]
+        outp = pts + normal * 14
+        inp = pts - normal * 14
+        ok = ((prof[..., 0] >= 0) & (prof[..., 0] <= w - 1) & (prof[..., 1] >= 0) & (prof[..., 1] <= h - 1)).all(1)
+        ok &= (outp[:, 0] >= 0) & (outp[:, 0] <= w - 1) & (outp[:, 1] >= 0) & (outp[:, 1] <= h - 1)
+        pi = np.clip(prof.round().astype(int), 0, [w - 1, h - 1])
+        vals = g[pi[..., 1], pi[..., 0]]
+        step = np.abs(vals[:, 6:] - vals[:, :-6]).max(1)
+        oi = np.clip(outp.round().astype(int), 0, [w - 1, h - 1])
+        ii = np.clip(inp.round().astype(int), 0, [w - 1, h - 1])
+        sides.append((ok, step, np.concatenate([small[oi[:, 1], oi[:, 0]], small[ii[:, 1], ii[:, 0]]]), pts))
+    ok_all = np.concatenate([sd[0] for sd in sides])
+    if ok_all.sum() < 40:
+        return 0.0, None
+    lab = cv2.cvtColor(np.concatenate([sd[2] for sd in sides])[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32).reshape(4, 2, n, 3)
+    out_lab, in_lab = lab[:, 0].reshape(-1, 3), lab[:, 1].reshape(-1, 3)
+    desk = np.median(out_lab[ok_all], axis=0)
+    card = np.median(in_lab[ok_all], axis=0)
+    # the same thing on both sides of the edge, and it is neither the desk nor the card
+    foreign_all = ((np.linalg.norm(out_lab - desk, axis=1) > CROSS_COLOUR) & (np.linalg.norm(in_lab - card, axis=1) > CROSS_COLOUR)
+                   & (np.linalg.norm(in_lab - out_lab, axis=1) < CROSS_SAME))
+    best, box = 0.0, None
+    for i, (ok, step, _, pts) in enumerate(sides):
+        bad = ok & (step < CROSS_EDGE) & foreign_all[i * n:(i + 1) * n]
+        run, longest, end = 0, 0, 0
+        for j, v in enumerate(bad):
+            run = run + 1 if v else 0
+            if run > longest:
+                longest, end = run, j
+        if log is not None:
+            log.append((i, int(longest), int(ok.sum())))
+        if longest >= CROSS_RUN:
+            sc = 70 + 2 * longest
+            if sc > best:
+                seg = pts[end - longest + 1:end + 1] / s
+                x0, y0 = seg.min(0)
+                x1, y1 = seg.max(0)
+                best, box = sc, (int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0)))
+    return best, box
+
+
+CROSS_COLOUR = 30.0  # Lab distance from the desk's colour
+CROSS_SAME = 25.0  # inside and outside the edge alike: one object lies across it
+CROSS_EDGE = 12.0  # grey step that shows the card's edge
+CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the card's width)
+
+
 def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
     img = resized(view.warped, 320)
     s = 320 / view.warped.shape[1]
@@ -138,12 +217,15 @@ PHOTO_LEFT = (0.0, 0.12, 0.42, 0.95)  # SG front, i-Kad
 def _photo_box(view: CardView, s: float, W: int, H: int) -> tuple[int, int, int, int]:
     """The portrait tile in the resized card: around the face when it was found (hair above,
     shoulders below), else the whole region where this card kind prints it."""
-    if view.face_box is not None:
-        fx, fy, fw, fh = (v * s for v in view.face_box)
-        return int(fx - 0.5 * fw), int(fy - 0.6 * fh), int(2.0 * fw), int(2.35 * fh)
     left = view.action != "MLIDCardOCR" or view.fields.get("Type") == "IKAD"
     r = PHOTO_LEFT if left else PHOTO_RIGHT
-    return int(r[0] * W), int(r[1] * H), int((r[2] - r[0]) * W), int((r[3] - r[1]) * H)
+    rx0, ry0, rx1, ry1 = r[0] * W, r[1] * H, r[2] * W, r[3] * H
+    if view.face_box is not None:
+        fx, fy, fw, fh = (v * s for v in view.face_box)
+        x0, y0 = max(rx0, fx - 0.5 * fw), max(ry0 - 0.1 * H, fy - 0.6 * fh)
+        x1, y1 = min(rx1, fx + 1.5 * fw), min(ry1, fy + 1.75 * fh)
+        return int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0))
+    return int(rx0), int(ry0), int(rx1 - rx0), int(ry1 - ry0)
 
 
 def _surround_lab(view: CardView) -> np.ndarray | None:
@@ -244,7 +326,12 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     pa, pabox = patch_score(view)
     if pa > sk:
         sk, skbox = pa, pabox
-    return clamp_score(sk), (box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None)
+    box = box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None
+    if sk < threshold(CODE, DEFAULT_THRESHOLD):
+        cr, crbox = crossing_score(view)
+        if cr > sk:
+            sk, box = cr, crbox
+    return clamp_score(sk), box
 
 
 
