@@ -36,7 +36,7 @@ def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | Non
     h, w = view.original.shape[:2]
     margin = 6.0  # the engine's outline stops a few pixels short of the frame when the card runs off it
     outside = [(x < margin or y < margin or x > w - 1 - margin or y > h - 1 - margin) for x, y in q]
-    if any(outside) and _outline_follows_card(view, q, outside):
+    if any(outside) and _outline_is_card(view) and _outline_follows_card(view, q, outside):
         x0, y0 = np.clip(q.min(0), 0, [w, h])
         x1, y1 = np.clip(q.max(0), 0, [w, h])
         return 95.0, (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
@@ -56,6 +56,18 @@ def _text_at_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | N
         if min(x0, y0, W - 1 - x1, H - 1 - y1) < lim and len(tl.text.strip()) >= 3:
             return 85.0, box_to_original(view, (x0, y0, max(1, x1 - x0), max(1, y1 - y0)))
     return 0.0, None
+
+
+def _outline_is_card(view: CardView) -> bool:
+    """A card prints its text from close to its left or right edge (within ~5% of its width). When
+    no text line comes within 10% of either, the outline is round something bigger that holds the
+    card - a print, a screen, a sheet - and that running off the frame leaves the card whole."""
+    W = view.warped.shape[1]
+    for tl in view.text_lines:
+        xs = np.asarray(tl.box, np.float32)[:, 0]
+        if min(xs.min(), W - xs.max()) < 0.1 * W:
+            return True
+    return False
 
 
 def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) -> bool:
