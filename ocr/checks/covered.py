@@ -26,6 +26,29 @@ CODE = -9101
 DEFAULT_THRESHOLD = 65
 
 
+_last: tuple = (None, None)
+
+
+def _card320(view: CardView) -> np.ndarray:
+    """The upright card 320 px wide, shared by the skin and patch tests of one view (one tuple, so
+    that threads never see a half-updated pair)."""
+    global _last
+    src, small = _last
+    if src is not view.warped:
+        small = resized(view.warped, 320)
+        _last = (view.warped, small)
+    return small
+
+
+def _shrunk(img: np.ndarray, s: float) -> np.ndarray:
+    """A cheap downscale of a large photo (halve, then linear): area averaging of a 12 MP frame
+    costs more than all the tests on it."""
+    while s <= 0.5 and min(img.shape[:2]) > 64:
+        img = cv2.pyrDown(img)
+        s *= 2
+    return cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_LINEAR) if s < 1 else img
+
+
 TEXT_AT_FRAME = 0.006  # of the card's width: printed text stops well short of a card's edge
 
 
@@ -76,7 +99,7 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
     seen with the engine's card finder on clean photos - has no edge under most of that side."""
     g = grey(view.original)
     s = min(1.0, 800.0 / max(g.shape))
-    small = cv2.GaussianBlur(cv2.resize(g, None, fx=s, fy=s, interpolation=cv2.INTER_AREA).astype(np.float32), (0, 0), 1.2)
+    small = cv2.GaussianBlur(_shrunk(g, s).astype(np.float32), (0, 0), 1.2)
     qs = q * s
     h, w = small.shape
     centre = qs.mean(0)
@@ -118,8 +141,7 @@ def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tupl
     img = view.original
     h0, w0 = img.shape[:2]
     s = min(1.0, 800.0 / max(h0, w0))
-    small = cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else img
-    small = cv2.GaussianBlur(small, (0, 0), 1.2)
+    small = cv2.GaussianBlur(_shrunk(img, s), (0, 0), 1.2)
     h, w = small.shape[:2]
     g = grey(small).astype(np.float32)
     q = _true_quad(view) * s
@@ -180,7 +202,7 @@ CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the
 
 
 def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
-    img = resized(view.warped, 320)
+    img = _card320(view)
     s = 320 / view.warped.shape[1]
     ycc = cv2.cvtColor(img, cv2.COLOR_RGB2YCrCb)
     y, cr, cb = ycc[..., 0], ycc[..., 1].astype(np.int16), ycc[..., 2].astype(np.int16)
@@ -246,7 +268,7 @@ def _surround_lab(view: CardView) -> np.ndarray | None:
     q = card_quad(view)
     img = view.original
     s = min(1.0, 400.0 / max(img.shape[:2]))
-    small = cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else img
+    small = _shrunk(img, s)
     qs = q * s
     cw = float(np.linalg.norm(qs[1] - qs[0]))
     c = qs.mean(0)
@@ -262,7 +284,7 @@ def _surround_lab(view: CardView) -> np.ndarray | None:
 
 
 def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
-    img = resized(view.warped, PATCH_WIDTH)
+    img = _card320(view)
     s = PATCH_WIDTH / view.warped.shape[1]
     lab = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
     mu = cv2.blur(lab, (7, 7))
