@@ -239,7 +239,7 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
 
 PATCH_WIDTH = 320
 PATCH_STEP = 35.0  # Lab distance between the patch and what is round it (splices and shading: < 30)
-PATCH_STEP_SOLID = 16.0  # ... for a large convex label (the card's own plain areas are not convex)
+PATCH_STEP_SOLID = 20.0  # ... for a large convex label (the card's own plain areas are not convex; a splice from another card of the kind differs by its print tone, < 20)
 PATCH_MIN = 0.005
 PATCH_STEP_RAGGED = 45.0
 PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex  # of the card: a label over one line of text
@@ -357,7 +357,9 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     if view.quad is None:
         return 0, None  # no outline: the whole picture, desk and all, was taken for the card
     sk, skbox = skin_score(view)
-    pa, pabox = patch_score(view)
+    # an outline round something bigger than the card (a print, a screen, a sheet) holds plain
+    # areas of its own between its edge and the card's
+    pa, pabox = patch_score(view) if _outline_is_card(view) else (0.0, None)
     if pa > sk:
         sk, skbox = pa, pabox
     box = box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None
