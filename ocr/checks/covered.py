@@ -103,6 +103,7 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
     qs = q * s
     h, w = small.shape
     centre = qs.mean(0)
+    cw = float(np.linalg.norm(qs[1] - qs[0]))
     offs = np.arange(-9, 10, dtype=np.float32)  # the outline may sit a few px off the card's edge
     for i, out in enumerate(outside):
         if not out:
@@ -113,12 +114,23 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
             pts = a + (b - a) * np.linspace(0.1, 0.9, 40)[:, None]
             prof = pts[:, None, :] + normal[None, None, :] * offs[None, :, None]  # 40 x 19 x 2
             ok = ((prof[..., 0] >= 0) & (prof[..., 0] <= w - 1) & (prof[..., 1] >= 0) & (prof[..., 1] <= h - 1)).all(1)
-            if ok.sum() < 8:
+            if ok.sum() < 4:
                 continue  # this side runs along the frame's border: nothing to see outside it
             pr = prof[ok]
             vals = small[pr[..., 1].round().astype(int), pr[..., 0].round().astype(int)]
-            step = np.abs(vals[:, 6:] - vals[:, :-6]).max(1)
-            if float((step >= 12).mean()) < 0.5:
+            # one straight edge at one offset from the outline, the same side brighter all along
+            # it: not the best of several offsets point by point, which a textured desk passes
+            step = vals[:, 6:] - vals[:, :-6]
+            k = int(np.abs(step.mean(0)).argmax())
+            sign = np.sign(step[:, k].mean())
+            # (two px either way, for an outline a little askew to the edge)
+            edge = (step[:, max(0, k - 2):k + 3] * sign).max(1) >= 12
+            # ... and right up to the frame: next to the frame's border the side must be edge too
+            # (an outline that ran on past the card's corner across the desk is edge only far off)
+            p0 = pts[ok]
+            dist = np.minimum.reduce([p0[:, 0], p0[:, 1], w - 1 - p0[:, 0], h - 1 - p0[:, 1]])
+            near = dist <= max(np.sort(dist)[min(3, len(dist) - 1)], 0.04 * cw)
+            if float(edge.mean()) < 0.5 or float(edge[near].mean()) < 0.5:
                 return False
     return True
 
@@ -222,15 +234,20 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
         x, yy, w, h, area = stats[i]
         frac = area / skin.size
         H, W = skin.shape
-        # a finger holding the card comes in over its edge and reaches inward; a thin band along
-        # one edge is the surround, where the outline sits a little outside the card
-        depth = max(w if x <= 2 or x + w >= W - 2 else 0, h if yy <= 2 or yy + h >= H - 2 else 0)
-        reach = max(w / W if x <= 2 or x + w >= W - 2 else 0, h / H if yy <= 2 or yy + h >= H - 2 else 0)
-        if frac < 0.01 or frac > 0.3 or depth == 0 or reach < 0.08:
+        if frac < 0.01 or frac > 0.3:
             continue
-        along = h if depth == w else w  # the blob's extent along the edge it touches
-        if depth < 0.5 * along:
-            continue  # a finger reaches in about as far as it is wide; a flat band along the edge is the card's own tone
+        left, right, top, bottom = x <= 2, x + w >= W - 2, yy <= 2, yy + h >= H - 2
+        if (left and right) or (top and bottom):
+            continue  # from side to side: the card's own tone or the desk past a loose outline
+        # a finger holding the card comes in over one edge and reaches inward about as far as it
+        # is wide (a band along the edge is the surround), but not most of the way across, and is
+        # a fraction of that edge's length
+        ok = False
+        for touches, depth, along, across, length in ((left or right, w, h, W, H), (top or bottom, h, w, H, W)):
+            if touches and depth >= 0.08 * across and depth >= 0.5 * along and depth <= 0.6 * across and along <= 0.6 * length:
+                ok = True
+        if not ok:
+            continue
         sc = 60 + 800 * min(frac, 0.05)
         if sc > best:
             best, box = sc, (int(x), int(yy), int(w), int(h))
@@ -239,10 +256,9 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
 
 PATCH_WIDTH = 320
 PATCH_STEP = 35.0  # Lab distance between the patch and what is round it (splices and shading: < 30)
-PATCH_STEP_SOLID = 20.0  # ... for a large convex label (the card's own plain areas are not convex; a splice from another card of the kind differs by its print tone, < 20)
-PATCH_MIN = 0.005
+PATCH_MIN = 0.005  # of the card: a label over one line of text
 PATCH_STEP_RAGGED = 45.0
-PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex  # of the card: a label over one line of text
+PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex
 # Where the card prints its holder's photo, as fractions of the upright card (the engine's regions).
 PHOTO_RIGHT = (0.58, 0.12, 1.0, 0.90)  # MyKad family
 PHOTO_LEFT = (0.0, 0.12, 0.42, 0.95)  # SG front, i-Kad
@@ -257,7 +273,7 @@ def _photo_box(view: CardView, s: float, W: int, H: int) -> tuple[int, int, int,
     if view.face_box is not None:
         fx, fy, fw, fh = (v * s for v in view.face_box)
         x0, y0 = max(rx0, fx - 0.5 * fw), max(ry0 - 0.1 * H, fy - 0.6 * fh)
-        x1, y1 = min(rx1, fx + 1.5 * fw), min(ry1, fy + 1.75 * fh)
+        x1, y1 = min(rx1, fx + 1.5 * fw), min(ry1, fy + 2.0 * fh)
         return int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0))
     return int(rx0), int(ry0), int(rx1 - rx0), int(ry1 - ry0)
 
@@ -332,10 +348,9 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if cv2.countNonZero(ring) < 20:
             continue
         step = float(np.linalg.norm(inside - np.median(sub[ring > 0], axis=0)))
-        # a large, convex, opaque label needs less of a step: nothing of the card shows through it
         if solid < 0.8 and step < PATCH_STEP_RAGGED:
             continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
-        if step < PATCH_STEP and not (step >= PATCH_STEP_SOLID and solid >= 0.95 and frac >= 0.02):
+        if step < PATCH_STEP:
             continue
         if touches:
             if desk is None:
