@@ -19,7 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .common import box_to_original, card_quad, clamp_score, grey, overlap, resized, threshold
+from .common import box_to_original, card_quad, clamp_score, grey, overlap, resized, threshold, warped_to_original
 from .context import CardView, WarnDetail
 
 CODE = -9101
@@ -213,6 +213,40 @@ CROSS_EDGE = 12.0  # grey step that shows the card's edge
 CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the card's width)
 
 
+def _is_skin(rgb: np.ndarray) -> np.ndarray:
+    ycc = cv2.cvtColor(rgb.reshape(1, -1, 3), cv2.COLOR_RGB2YCrCb)[0].astype(np.int16)
+    y, cr, cb = ycc[:, 0], ycc[:, 1], ycc[:, 2]
+    return (cr >= 138) & (cr <= 175) & (cb >= 80) & (cb <= 125) & (y >= 60)
+
+
+def _goes_on_outside(view: CardView, edge_pts: np.ndarray) -> bool:
+    """`edge_pts`: where a blob meets the upright card's border (warped px). Just outside the card
+    there, the photo must be of the blob's skin tone, and round the rest of the card it must not."""
+    if view.quad is None or len(edge_pts) == 0:
+        return False
+    img = view.original
+    h, w = img.shape[:2]
+    q = _true_quad(view)
+    c = q.mean(0)
+    cw = float(np.linalg.norm(q[1] - q[0]))
+    pts = cv2.perspectiveTransform(edge_pts[None], warped_to_original(view))[0]
+    out = pts + (pts - c) / (np.linalg.norm(pts - c, axis=1, keepdims=True) + 1e-6) * 0.04 * cw
+    inside = (out[:, 0] >= 0) & (out[:, 0] < w) & (out[:, 1] >= 0) & (out[:, 1] < h)
+    if inside.sum() >= 3:  # (else the hand comes from outside the photo, which shows nothing of it)
+        o = out[inside].astype(int)
+        if float(_is_skin(img[o[:, 1], o[:, 0]]).mean()) < 0.5:
+            return False
+    # the desk: a ring of points round the whole card, a little further out
+    t = np.linspace(0, 1, 30, endpoint=False)[:, None]
+    ring = np.concatenate([q[k] + (q[(k + 1) % 4] - q[k]) * t for k in range(4)])
+    ring = ring + (ring - c) / (np.linalg.norm(ring - c, axis=1, keepdims=True) + 1e-6) * 0.06 * cw
+    ok = (ring[:, 0] >= 0) & (ring[:, 0] < w) & (ring[:, 1] >= 0) & (ring[:, 1] < h)
+    if ok.sum() < 20:
+        return True
+    r = ring[ok].astype(int)
+    return float(_is_skin(img[r[:, 1], r[:, 0]]).mean()) < 0.5
+
+
 def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
     img = _card320(view)
     s = 320 / view.warped.shape[1]
@@ -242,11 +276,20 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
         # a finger holding the card comes in over one edge and reaches inward about as far as it
         # is wide (a band along the edge is the surround), but not most of the way across, and is
         # a fraction of that edge's length
-        ok = False
-        for touches, depth, along, across, length in ((left or right, w, h, W, H), (top or bottom, h, w, H, W)):
+        entry = None
+        for side, touches, depth, along, across, length in (("x", left or right, w, h, W, H), ("y", top or bottom, h, w, H, W)):
             if touches and depth >= 0.08 * across and depth >= 0.5 * along and depth <= 0.6 * across and along <= 0.6 * length:
-                ok = True
-        if not ok:
+                entry = side
+        if entry is None:
+            continue
+        # where it comes in, it goes on outside the card (a hand), and the desk elsewhere round the
+        # card is not of its tone (else this is the desk seen past a loose outline)
+        ys, xs = np.nonzero(labels == i)
+        if entry == "x":
+            sel = xs <= x + 1 if left else xs >= x + w - 2
+        else:
+            sel = ys <= yy + 1 if top else ys >= yy + h - 2
+        if not _goes_on_outside(view, np.stack([xs[sel], ys[sel]], 1).astype(np.float32) / s):
             continue
         sc = 60 + 800 * min(frac, 0.05)
         if sc > best:
