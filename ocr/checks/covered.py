@@ -1,18 +1,27 @@
-"""-9101 covered or border incomplete.
+"""-9101 covered or border incomplete. Five cues, each from what a real photo shows:
 
-- Border: every corner of the outline must lie inside the frame, and each side must be seen as an
-  edge along its whole length; a corner outside the frame, or a side that the outline finder had to
-  run along the frame's border, means part of the card is missing from the photo.
-- Cover: skin-coloured blobs that come in over the card's edge, outside the portrait, are fingers.
-  The score grows with the part of the card hidden.
-- Cover: a sticker, a label, a coin or a pen is a plain, solid patch inside the card with a clear
-  step in colour all round it (a sticker's edge, an object's outline). The card's own plain areas
-  (its background, bands) run to its edge, the portrait's plain background is set aside, and clipped
-  white patches are glare's business. Needs the portrait found: where it was not, the portrait's
-  own plain areas cannot be told from a patch.
-An edge-support test along each side (a finger or a pen breaks the card's edge where it crosses
-it) was tried and dropped: with the engine's outline, print near the card's edge that matches the
-desk broke the edge on most clean photos."""
+- Corner out of the frame (outline found): the outline, pushed out to the card's real corners (the
+  engine's sit ~1.4% of the card's width inside them, OUTLINE_INSET), has a corner at or past the
+  frame's border, and the sides next to it are the card's edge - one straight step of one polarity
+  at one offset from the outline, reaching right up to the frame. An outline that ran on past the
+  card across the desk, or round a print or a screen holding the card (no text comes within 10% of
+  its sides), is no evidence.
+- Corner out, no outline (the engine took the whole picture for the card): a text line that runs
+  into the picture's border. A card prints its text well inside its edge.
+- Finger: a skin-toned blob that comes in over one edge of the card, reaches in about as far as it is
+  wide but not most of the way across, goes on outside the card (a hand), and is not the tone of the
+  desk round the card. The portrait's face is set aside, so is the card's own tone.
+- Label or object: a plain, solid (or, for keys, thick) patch inside the card with a clear step in
+  colour all round it. Set aside: the card's own plain areas (background and bands run along its
+  sides), the portrait tile's (from the face, else the card kind's photo region), chip-sized blobs,
+  the desk seen past an outline off the card, clipped white (glare's business).
+- Across the edge: something lying over the card's edge (a thumb of any tone, a pen): along a stretch
+  of the outline the edge is gone and the same colour lies on both sides of it, unlike both the
+  desk and the card.
+
+Not covered: labels in the card's own tone or white (their step is that of a splice from another
+card of the kind), labels over one short line of small text, a label hiding the whole portrait
+when it is white."""
 
 from __future__ import annotations
 
@@ -56,9 +65,10 @@ def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | Non
     if view.quad is None:
         return _text_at_frame(view)
     q = card_quad(view)
+    t = _true_quad(view)
     h, w = view.original.shape[:2]
-    margin = 6.0  # the engine's outline stops a few pixels short of the frame when the card runs off it
-    outside = [(x < margin or y < margin or x > w - 1 - margin or y > h - 1 - margin) for x, y in q]
+    margin = 4.0  # the engine's outline stops a few pixels short of the frame when the card runs off it
+    outside = [(x < margin or y < margin or x > w - 1 - margin or y > h - 1 - margin) for x, y in t]
     if any(outside) and _outline_is_card(view) and _outline_follows_card(view, q, outside):
         x0, y0 = np.clip(q.min(0), 0, [w, h])
         x1, y1 = np.clip(q.max(0), 0, [w, h])
