@@ -412,7 +412,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
                 continue  # the desk seen past an outline that sits off the card, not an object
         sc = 70 + 300 * min(frac, 0.05)
         if log is not None:
-            log.append(dict(box=(x, y, w, h), frac=round(frac, 3), solid=round(solid, 2), step=round(step), lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2)))
+            log.append(dict(box=(x, y, w, h), frac=round(frac, 3), solid=round(solid, 2), step=round(step),
+                            lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2)))
         if sc > best:
             best, box = sc, (x, y, w, h)
     return best, box
