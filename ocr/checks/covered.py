@@ -50,11 +50,9 @@ def _card320(view: CardView) -> np.ndarray:
 
 
 def _shrunk(img: np.ndarray, s: float) -> np.ndarray:
-    """A cheap downscale of a large photo (halve, then linear): area averaging of a 12 MP frame
-    costs more than all the tests on it."""
-    while s <= 0.5 and min(img.shape[:2]) > 64:
-        img = cv2.pyrDown(img)
-        s *= 2
+    """A cheap downscale of a large photo: linear interpolation straight to the size wanted (the
+    tests that use it blur afterwards or look at steps tens of px wide). Area averaging, or a
+    pyramid, of a 12 MP frame costs more than all the tests on it."""
     return cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_LINEAR) if s < 1 else img
 
 
