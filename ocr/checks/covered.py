@@ -4,7 +4,7 @@
   engine's sit ~1.4% of the card's width inside them, OUTLINE_INSET), has a corner at or past the
   frame's border, and the sides next to it are the card's edge - one straight step of one polarity
   at one offset from the outline, reaching right up to the frame. An outline that ran on past the
-  card across the desk, or round a print or a screen holding the card (no text comes within 10% of
+  card across the desk, or round a print or a screen holding the card (no text comes within 8% of
   its sides), is no evidence.
 - Corner out, no outline (the engine took the whole picture for the card): a text line that runs
   into the picture's border. A card prints its text well inside its edge.
@@ -56,6 +56,12 @@ def _shrunk(img: np.ndarray, s: float) -> np.ndarray:
     return cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_LINEAR) if s < 1 else img
 
 
+# Nearest text line to the outline's left or right side, of its width: <= 0.071 on every card
+# outline of the development views, >= 0.096 on outlines round a print or a screen: the middle.
+TEXT_MARGIN = 0.08
+# Share of the side next to the frame that must be edge: 0.75-1 where the card runs off the frame,
+# 0-0.61 where a loose outline ran on across the desk (development views).
+EDGE_NEAR_FRAME = 0.7
 TEXT_AT_FRAME = 0.006  # of the card's width: printed text stops well short of a card's edge
 
 
@@ -91,12 +97,12 @@ def _text_at_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | N
 
 def _outline_is_card(view: CardView) -> bool:
     """A card prints its text from close to its left or right edge (within ~5% of its width). When
-    no text line comes within 10% of either, the outline is round something bigger that holds the
+    no text line comes within TEXT_MARGIN of either, the outline is round something bigger that holds the
     card - a print, a screen, a sheet - and that running off the frame leaves the card whole."""
     W = view.warped.shape[1]
     for tl in view.text_lines:
         xs = np.asarray(tl.box, np.float32)[:, 0]
-        if min(xs.min(), W - xs.max()) < 0.1 * W:
+        if min(xs.min(), W - xs.max()) < TEXT_MARGIN * W:
             return True
     return False
 
@@ -138,7 +144,7 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
             p0 = pts[ok]
             dist = np.minimum.reduce([p0[:, 0], p0[:, 1], w - 1 - p0[:, 0], h - 1 - p0[:, 1]])
             near = dist <= max(np.sort(dist)[min(3, len(dist) - 1)], 0.04 * cw)
-            if float(edge.mean()) < 0.5 or float(edge[near].mean()) < 0.5:
+            if float(edge.mean()) < 0.5 or float(edge[near].mean()) < EDGE_NEAR_FRAME:
                 return False
     return True
 
@@ -323,8 +329,11 @@ def _photo_box(view: CardView, s: float, W: int, H: int) -> tuple[int, int, int,
     rx0, ry0, rx1, ry1 = r[0] * W, r[1] * H, r[2] * W, r[3] * H
     if view.face_box is not None:
         fx, fy, fw, fh = (v * s for v in view.face_box)
-        x0, y0 = max(rx0, fx - 0.5 * fw), max(ry0 - 0.1 * H, fy - 0.6 * fh)
-        x1, y1 = min(rx1, fx + 1.5 * fw), min(ry1, fy + 2.0 * fh)
+        # a face box much smaller than an ID photo's face is a part of it: size from the card
+        f = max(fw, fh, 0.18 * W)
+        cx, cy = fx + fw / 2, fy + fh / 2
+        x0, y0 = max(rx0, cx - f), max(ry0 - 0.1 * H, cy - 1.1 * f)
+        x1, y1 = min(rx1, cx + f), min(ry1, cy + 1.6 * f)
         return int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0))
     return int(rx0), int(ry0), int(rx1 - rx0), int(ry1 - ry0)
 
