@@ -59,6 +59,9 @@ def _shrunk(img: np.ndarray, s: float) -> np.ndarray:
 # Nearest text line to the outline's left or right side, of its width: <= 0.071 on every card
 # outline of the development views, >= 0.096 on outlines round a print or a screen: the middle.
 TEXT_MARGIN = 0.08
+# ... and to its top or bottom, of its height: >= 0.07 round prints and screens but one, <= 0.044 on
+# outlines stretched over a thumb or a pen.
+TEXT_MARGIN_TB = 0.06
 # Share of the side next to the frame that must be edge: 0.75-1 where the card runs off the frame,
 # 0-0.61 where a loose outline ran on across the desk (development views).
 EDGE_NEAR_FRAME = 0.7
@@ -73,7 +76,7 @@ def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | Non
     h, w = view.original.shape[:2]
     margin = 4.0  # the engine's outline stops a few pixels short of the frame when the card runs off it
     outside = [(x < margin or y < margin or x > w - 1 - margin or y > h - 1 - margin) for x, y in t]
-    if any(outside) and _outline_is_card(view) and _outline_follows_card(view, q, outside):
+    if any(outside) and _outline_is_card(view, strict=True) and _outline_follows_card(view, q, outside):
         x0, y0 = np.clip(q.min(0), 0, [w, h])
         x1, y1 = np.clip(q.max(0), 0, [w, h])
         return 95.0, (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
@@ -95,16 +98,21 @@ def _text_at_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | N
     return 0.0, None
 
 
-def _outline_is_card(view: CardView) -> bool:
-    """A card prints its text from close to its left or right edge (within ~5% of its width). When
-    no text line comes within TEXT_MARGIN of either, the outline is round something bigger that holds the
-    card - a print, a screen, a sheet - and that running off the frame leaves the card whole."""
-    W = view.warped.shape[1]
+def _outline_is_card(view: CardView, strict: bool = False) -> bool:
+    """A card prints its text from close to its left or right edge, and from close to its top or
+    bottom edge. When no text line comes within TEXT_MARGIN of either side AND none within
+    TEXT_MARGIN_TB of the top or bottom, the outline is round something bigger that holds the card -
+    a print, a screen, a sheet: its edge is not the card's, and it running off the frame leaves the
+    card whole. (An outline stretched over a thumb or a pen is far from the text on one side only.)
+    `strict`, for the corner-out test: text near the left or right side is required (an outline
+    that ran loose past one end of the card is far from the text there too)."""
+    H, W = view.warped.shape[:2]
+    lr = tb = 1.0
     for tl in view.text_lines:
-        xs = np.asarray(tl.box, np.float32)[:, 0]
-        if min(xs.min(), W - xs.max()) < TEXT_MARGIN * W:
-            return True
-    return False
+        pts = np.asarray(tl.box, np.float32)
+        lr = min(lr, pts[:, 0].min() / W, (W - pts[:, 0].max()) / W)
+        tb = min(tb, pts[:, 1].min() / H, (H - pts[:, 1].max()) / H)
+    return lr < TEXT_MARGIN or (not strict and tb < TEXT_MARGIN_TB)
 
 
 def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) -> bool:
@@ -432,10 +440,12 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
         return clamp_score(b), bbox
     if view.quad is None:
         return 0, None  # no outline: the whole picture, desk and all, was taken for the card
+    if not _outline_is_card(view):
+        # an outline round something bigger than the card (a print, a screen, a sheet): its edge
+        # is not the card's, and it holds plain areas of its own between the two
+        return 0, None
     sk, skbox = skin_score(view)
-    # an outline round something bigger than the card (a print, a screen, a sheet) holds plain
-    # areas of its own between its edge and the card's
-    pa, pabox = patch_score(view) if _outline_is_card(view) else (0.0, None)
+    pa, pabox = patch_score(view)
     if pa > sk:
         sk, skbox = pa, pabox
     box = box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None
@@ -444,8 +454,6 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
         if cr > sk:
             sk, box = cr, crbox
     return clamp_score(sk), box
-
-
 
 
 def score(view: CardView) -> int:
