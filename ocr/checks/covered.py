@@ -320,7 +320,9 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
 
 
 PATCH_WIDTH = 320
-PATCH_STEP = 35.0  # Lab distance between the patch and what is round it (splices and shading: < 30)
+# Lab step between a patch and what is round it: splices from another card of the kind <= 24 in the
+# development views, labels and objects mostly >= 30; no clean card's plain area passes the other tests.
+PATCH_STEP = 28.0
 PATCH_MIN = 0.005  # of the card: a label over one line of text
 PATCH_STEP_RAGGED = 45.0
 PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex
