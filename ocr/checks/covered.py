@@ -5,7 +5,8 @@
   frame's border, and the sides next to it are the card's edge - one straight step of one polarity
   at one offset from the outline, reaching right up to the frame. An outline that ran on past the
   card across the desk, or round a print or a screen holding the card (no text comes within 8% of
-  its sides), is no evidence.
+  its left or right side), is no evidence. Every other cue is also dropped inside an outline round
+  a print, a screen or a sheet (text far from its sides and from its top and bottom).
 - Corner out, no outline (the engine took the whole picture for the card): a text line that runs
   into the picture's border. A card prints its text well inside its edge.
 - Finger: a skin-toned blob that comes in over one edge of the card, reaches in about as far as it is
@@ -19,9 +20,13 @@
   of the outline the edge is gone and the same colour lies on both sides of it, unlike both the
   desk and the card.
 
+All cues score 68-100 when they pass and 0 otherwise, so the threshold (65) only switches the check
+off; the gates inside each cue were set on development views (see the constants).
+
 Not covered: labels in the card's own tone or white (their step is that of a splice from another
-card of the kind), labels over one short line of small text, a label hiding the whole portrait
-when it is white."""
+card of the kind, or of glare when clipped), labels over one short line of small text, objects over
+the portrait, thumbs narrower than ~13% of the side they cross, a corner out with no outline and no
+text cut by the frame."""
 
 from __future__ import annotations
 
