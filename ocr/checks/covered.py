@@ -1,43 +1,123 @@
-"""-9101 covered or border incomplete.
+"""-9101 covered or border incomplete. Five cues, each from what a real photo shows:
 
-- Border: every corner of the outline must lie inside the frame, and each side must be seen as an
-  edge along its whole length; a corner outside the frame, or a side that the outline finder had to
-  run along the frame's border, means part of the card is missing from the photo.
-- Cover: skin-coloured blobs that come in over the card's edge, outside the portrait, are fingers.
-  The score grows with the part of the card hidden.
-- Cover: a sticker, a label, a coin or a pen is a plain, solid patch inside the card with a clear
-  step in colour all round it (a sticker's edge, an object's outline). The card's own plain areas
-  (its background, bands) run to its edge, the portrait's plain background is set aside, and clipped
-  white patches are glare's business. Needs the portrait found: where it was not, the portrait's
-  own plain areas cannot be told from a patch.
-An edge-support test along each side (a finger or a pen breaks the card's edge where it crosses
-it) was tried and dropped: with the engine's outline, print near the card's edge that matches the
-desk broke the edge on most clean photos."""
+- Corner out of the frame (outline found): the outline, pushed out to the card's real corners (the
+  engine's sit ~1.4% of the card's width inside them, OUTLINE_INSET), has a corner at or past the
+  frame's border, and the sides next to it are the card's edge - one straight step of one polarity
+  at one offset from the outline, reaching right up to the frame. An outline that ran on past the
+  card across the desk, or round a print or a screen holding the card (no text comes within 8% of
+  its left or right side), is no evidence. Every other cue is also dropped inside an outline round
+  a print, a screen or a sheet (text far from its sides and from its top and bottom).
+- Corner out, no outline (the engine took the whole picture for the card): a text line that runs
+  into the picture's border. A card prints its text well inside its edge.
+- Finger: a skin-toned blob that comes in over one edge of the card, reaches in about as far as it is
+  wide but not most of the way across, goes on outside the card (a hand), and is not the tone of the
+  desk round the card. The portrait's face is set aside, so is the card's own tone.
+- Label or object: a plain, solid (or, for keys, thick) patch inside the card with a clear step in
+  colour all round it. Set aside: the card's own plain areas (background and bands run along its
+  sides), the portrait tile's (from the face, else the card kind's photo region), chip-sized blobs,
+  the desk seen past an outline off the card, clipped white (glare's business).
+- Across the edge: something lying over the card's edge (a thumb of any tone, a pen): along a stretch
+  of the outline the edge is gone and the same colour lies on both sides of it, unlike both the
+  desk and the card.
+
+All cues score 68-100 when they pass and 0 otherwise, so the threshold (65) only switches the check
+off; the gates inside each cue were set on development views (see the constants).
+
+Not covered: labels in the card's own tone or white (their step is that of a splice from another
+card of the kind, or of glare when clipped), labels over one short line of small text, objects over
+the portrait, thumbs narrower than ~13% of the side they cross, a corner out with no outline and no
+text cut by the frame."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from .common import box_to_original, card_quad, clamp_score, grey, overlap, resized, threshold
+from .common import box_to_original, card_quad, clamp_score, grey, overlap, resized, threshold, warped_to_original
 from .context import CardView, WarnDetail
 
 CODE = -9101
 DEFAULT_THRESHOLD = 65
 
 
+_last: tuple = (None, None)
+
+
+def _card320(view: CardView) -> np.ndarray:
+    """The upright card 320 px wide, shared by the skin and patch tests of one view (one tuple, so
+    that threads never see a half-updated pair)."""
+    global _last
+    src, small = _last
+    if src is not view.warped:
+        small = resized(view.warped, 320)
+        _last = (view.warped, small)
+    return small
+
+
+def _shrunk(img: np.ndarray, s: float) -> np.ndarray:
+    """A cheap downscale of a large photo: linear interpolation straight to the size wanted (the
+    tests that use it blur afterwards or look at steps tens of px wide). Area averaging, or a
+    pyramid, of a 12 MP frame costs more than all the tests on it."""
+    return cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_LINEAR) if s < 1 else img
+
+
+# Nearest text line to the outline's left or right side, of its width: <= 0.071 on every card
+# outline of the development views, >= 0.096 on outlines round a print or a screen: the middle.
+TEXT_MARGIN = 0.08
+# ... and to its top or bottom, of its height: >= 0.07 round prints and screens but one, <= 0.044 on
+# outlines stretched over a thumb or a pen.
+TEXT_MARGIN_TB = 0.06
+# Share of the side next to the frame that must be edge: 0.75-1 where the card runs off the frame,
+# 0-0.61 where a loose outline ran on across the desk (development views).
+EDGE_NEAR_FRAME = 0.7
+TEXT_AT_FRAME = 0.006  # of the card's width: printed text stops well short of a card's edge
+
+
 def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
     if view.quad is None:
-        return 0.0, None
+        return _text_at_frame(view)
     q = card_quad(view)
+    t = _true_quad(view)
     h, w = view.original.shape[:2]
-    margin = 6.0  # the engine's outline stops a few pixels short of the frame when the card runs off it
-    outside = [(x < margin or y < margin or x > w - 1 - margin or y > h - 1 - margin) for x, y in q]
-    if any(outside) and _outline_follows_card(view, q, outside):
+    margin = 4.0  # the engine's outline stops a few pixels short of the frame when the card runs off it
+    outside = [(x < margin or y < margin or x > w - 1 - margin or y > h - 1 - margin) for x, y in t]
+    if any(outside) and _outline_is_card(view, strict=True) and _outline_follows_card(view, q, outside):
         x0, y0 = np.clip(q.min(0), 0, [w, h])
         x1, y1 = np.clip(q.max(0), 0, [w, h])
         return 95.0, (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
     return 0.0, None
+
+
+def _text_at_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
+    """No outline: the engine read the whole picture as the card. A card prints its text well inside
+    its edge (a margin of 3% or more), so a text line that runs into the picture's border was cut
+    off by the framing: the card goes on outside the photo."""
+    H, W = view.warped.shape[:2]
+    lim = TEXT_AT_FRAME * W
+    for tl in view.text_lines:
+        pts = np.asarray(tl.box, np.float32)
+        x0, y0 = pts.min(0)
+        x1, y1 = pts.max(0)
+        if min(x0, y0, W - 1 - x1, H - 1 - y1) < lim and len(tl.text.strip()) >= 3:
+            return 85.0, box_to_original(view, (x0, y0, max(1, x1 - x0), max(1, y1 - y0)))
+    return 0.0, None
+
+
+def _outline_is_card(view: CardView, strict: bool = False) -> bool:
+    """A card prints its text from close to its left or right edge, and from close to its top or
+    bottom edge. When no text line comes within TEXT_MARGIN of either side AND none within
+    TEXT_MARGIN_TB of the top or bottom, the outline is round something bigger that holds the card -
+    a print, a screen, a sheet: its edge is not the card's, and it running off the frame leaves the
+    card whole. (An outline stretched over a thumb or a pen is far from the text on one side only.)
+    `strict`, for the corner-out test: text near the left or right side is required (an outline
+    that ran loose past one end of the card is far from the text there too)."""
+    H, W = view.warped.shape[:2]
+    lr = tb = 1.0
+    for tl in view.text_lines:
+        pts = np.asarray(tl.box, np.float32)
+        lr = min(lr, pts[:, 0].min() / W, (W - pts[:, 0].max()) / W)
+        tb = min(tb, pts[:, 1].min() / H, (H - pts[:, 1].max()) / H)
+    return lr < TEXT_MARGIN or (not strict and tb < TEXT_MARGIN_TB)
 
 
 def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) -> bool:
@@ -46,10 +126,12 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
     seen with the engine's card finder on clean photos - has no edge under most of that side."""
     g = grey(view.original)
     s = min(1.0, 800.0 / max(g.shape))
-    small = cv2.GaussianBlur(cv2.resize(g, None, fx=s, fy=s, interpolation=cv2.INTER_AREA).astype(np.float32), (0, 0), 1.2)
+    small = cv2.GaussianBlur(_shrunk(g, s).astype(np.float32), (0, 0), 1.2)
     qs = q * s
     h, w = small.shape
     centre = qs.mean(0)
+    cw = float(np.linalg.norm(qs[1] - qs[0]))
+    offs = np.arange(-9, 10, dtype=np.float32)  # the outline may sit a few px off the card's edge
     for i, out in enumerate(outside):
         if not out:
             continue
@@ -57,20 +139,143 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
             mid = (a + b) / 2
             normal = (mid - centre) / (np.linalg.norm(mid - centre) + 1e-6)
             pts = a + (b - a) * np.linspace(0.1, 0.9, 40)[:, None]
-            pin, pout = pts - normal * 4, pts + normal * 4
-            ok = (pout[:, 0] >= 1) & (pout[:, 0] < w - 1) & (pout[:, 1] >= 1) & (pout[:, 1] < h - 1)
-            ok &= (pin[:, 0] >= 1) & (pin[:, 0] < w - 1) & (pin[:, 1] >= 1) & (pin[:, 1] < h - 1)
-            if ok.sum() < 8:
+            prof = pts[:, None, :] + normal[None, None, :] * offs[None, :, None]  # 40 x 19 x 2
+            ok = ((prof[..., 0] >= 0) & (prof[..., 0] <= w - 1) & (prof[..., 1] >= 0) & (prof[..., 1] <= h - 1)).all(1)
+            if ok.sum() < 4:
                 continue  # this side runs along the frame's border: nothing to see outside it
-            vin = small[pin[ok, 1].astype(int), pin[ok, 0].astype(int)]
-            vout = small[pout[ok, 1].astype(int), pout[ok, 0].astype(int)]
-            if float((np.abs(vin - vout) >= 12).mean()) < 0.5:
+            pr = prof[ok]
+            vals = small[pr[..., 1].round().astype(int), pr[..., 0].round().astype(int)]
+            # one straight edge at one offset from the outline, the same side brighter all along
+            # it: not the best of several offsets point by point, which a textured desk passes
+            step = vals[:, 6:] - vals[:, :-6]
+            k = int(np.abs(step.mean(0)).argmax())
+            sign = np.sign(step[:, k].mean())
+            # (two px either way, for an outline a little askew to the edge)
+            edge = (step[:, max(0, k - 2):k + 3] * sign).max(1) >= 12
+            # ... and right up to the frame: next to the frame's border the side must be edge too
+            # (an outline that ran on past the card's corner across the desk is edge only far off)
+            p0 = pts[ok]
+            dist = np.minimum.reduce([p0[:, 0], p0[:, 1], w - 1 - p0[:, 0], h - 1 - p0[:, 1]])
+            near = dist <= max(np.sort(dist)[min(3, len(dist) - 1)], 0.04 * cw)
+            if float(edge.mean()) < 0.5 or float(edge[near].mean()) < EDGE_NEAR_FRAME:
                 return False
     return True
 
 
+OUTLINE_INSET = 0.024  # the engine's outline corners sit ~1.4% of the card's width inside its corners
+
+
+def _true_quad(view: CardView) -> np.ndarray:
+    """The engine's outline pushed out to the card's real corners (see OUTLINE_INSET)."""
+    q = card_quad(view)
+    c = q.mean(0)
+    return c + (q - c) * (1 + OUTLINE_INSET)
+
+
+def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
+    """Something lying over the card's edge (a thumb, a pen): along a stretch of the outline the
+    card's edge is gone, and what lies just outside it is not the desk seen all round the card."""
+    if view.quad is None:
+        return 0.0, None
+    img = view.original
+    h0, w0 = img.shape[:2]
+    s = min(1.0, 800.0 / max(h0, w0))
+    small = cv2.GaussianBlur(_shrunk(img, s), (0, 0), 1.2)
+    h, w = small.shape[:2]
+    g = grey(small).astype(np.float32)
+    q = _true_quad(view) * s
+    centre = q.mean(0)
+    n = 60
+    offs = np.arange(-9, 10, dtype=np.float32)
+    sides = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        mid = (a + b) / 2
+        normal = (mid - centre) / (np.linalg.norm(mid - centre) + 1e-6)
+        pts = a + (b - a) * np.linspace(0.06, 0.94, n)[:, None]
+        prof = pts[:, None, :] + normal[None, None, :] * offs[None, :, None]
+        outp = pts + normal * 14
+        inp = pts - normal * 14
+        ok = ((prof[..., 0] >= 0) & (prof[..., 0] <= w - 1) & (prof[..., 1] >= 0) & (prof[..., 1] <= h - 1)).all(1)
+        ok &= (outp[:, 0] >= 0) & (outp[:, 0] <= w - 1) & (outp[:, 1] >= 0) & (outp[:, 1] <= h - 1)
+        pi = np.clip(prof.round().astype(int), 0, [w - 1, h - 1])
+        vals = g[pi[..., 1], pi[..., 0]]
+        step = np.abs(vals[:, 6:] - vals[:, :-6]).max(1)
+        oi = np.clip(outp.round().astype(int), 0, [w - 1, h - 1])
+        ii = np.clip(inp.round().astype(int), 0, [w - 1, h - 1])
+        sides.append((ok, step, np.concatenate([small[oi[:, 1], oi[:, 0]], small[ii[:, 1], ii[:, 0]]]), pts))
+    ok_all = np.concatenate([sd[0] for sd in sides])
+    if ok_all.sum() < 40:
+        return 0.0, None
+    lab = cv2.cvtColor(np.concatenate([sd[2] for sd in sides])[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32).reshape(4, 2, n, 3)
+    out_lab, in_lab = lab[:, 0].reshape(-1, 3), lab[:, 1].reshape(-1, 3)
+    desk = np.median(out_lab[ok_all], axis=0)
+    card = np.median(in_lab[ok_all], axis=0)
+    # the same thing on both sides of the edge, and it is neither the desk nor the card
+    foreign_all = ((np.linalg.norm(out_lab - desk, axis=1) > CROSS_COLOUR) & (np.linalg.norm(in_lab - card, axis=1) > CROSS_COLOUR)
+                   & (np.linalg.norm(in_lab - out_lab, axis=1) < CROSS_SAME))
+    best, box = 0.0, None
+    for i, (ok, step, _, pts) in enumerate(sides):
+        bad = ok & (step < CROSS_EDGE) & foreign_all[i * n:(i + 1) * n]
+        run, longest, end = 0, 0, 0
+        for j, v in enumerate(bad):
+            run = run + 1 if v else 0
+            if run > longest:
+                longest, end = run, j
+        if log is not None:
+            log.append((i, int(longest), int(ok.sum())))
+        if longest >= CROSS_RUN:
+            sc = 70 + 2 * longest
+            if sc > best:
+                seg = pts[end - longest + 1:end + 1] / s
+                x0, y0 = seg.min(0)
+                x1, y1 = seg.max(0)
+                best, box = sc, (int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0)))
+    return best, box
+
+
+CROSS_COLOUR = 30.0  # Lab distance from the desk's colour
+CROSS_SAME = 25.0  # inside and outside the edge alike: one object lies across it
+CROSS_EDGE = 12.0  # grey step that shows the card's edge
+CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the card's width)
+
+
+def _is_skin(rgb: np.ndarray) -> np.ndarray:
+    ycc = cv2.cvtColor(rgb.reshape(1, -1, 3), cv2.COLOR_RGB2YCrCb)[0].astype(np.int16)
+    y, cr, cb = ycc[:, 0], ycc[:, 1], ycc[:, 2]
+    return (cr >= 138) & (cr <= 175) & (cb >= 80) & (cb <= 125) & (y >= 60)
+
+
+def _goes_on_outside(view: CardView, edge_pts: np.ndarray) -> bool:
+    """`edge_pts`: where a blob meets the upright card's border (warped px). Just outside the card
+    there, the photo must be of the blob's skin tone, and round the rest of the card it must not."""
+    if view.quad is None or len(edge_pts) == 0:
+        return False
+    img = view.original
+    h, w = img.shape[:2]
+    q = _true_quad(view)
+    c = q.mean(0)
+    cw = float(np.linalg.norm(q[1] - q[0]))
+    pts = cv2.perspectiveTransform(edge_pts[None], warped_to_original(view))[0]
+    out = pts + (pts - c) / (np.linalg.norm(pts - c, axis=1, keepdims=True) + 1e-6) * 0.04 * cw
+    inside = (out[:, 0] >= 0) & (out[:, 0] < w) & (out[:, 1] >= 0) & (out[:, 1] < h)
+    if inside.sum() >= 3:  # (else the hand comes from outside the photo, which shows nothing of it)
+        o = out[inside].astype(int)
+        if float(_is_skin(img[o[:, 1], o[:, 0]]).mean()) < 0.5:
+            return False
+    # the desk: a ring of points round the whole card, a little further out
+    t = np.linspace(0, 1, 30, endpoint=False)[:, None]
+    ring = np.concatenate([q[k] + (q[(k + 1) % 4] - q[k]) * t for k in range(4)])
+    ring = ring + (ring - c) / (np.linalg.norm(ring - c, axis=1, keepdims=True) + 1e-6) * 0.06 * cw
+    ok = (ring[:, 0] >= 0) & (ring[:, 0] < w) & (ring[:, 1] >= 0) & (ring[:, 1] < h)
+    if ok.sum() < 20:
+        return True
+    r = ring[ok].astype(int)
+    return float(_is_skin(img[r[:, 1], r[:, 0]]).mean()) < 0.5
+
+
 def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
-    img = resized(view.warped, 320)
+    img = _card320(view)
     s = 320 / view.warped.shape[1]
     ycc = cv2.cvtColor(img, cv2.COLOR_RGB2YCrCb)
     y, cr, cb = ycc[..., 0], ycc[..., 1].astype(np.int16), ycc[..., 2].astype(np.int16)
@@ -90,15 +295,29 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
         x, yy, w, h, area = stats[i]
         frac = area / skin.size
         H, W = skin.shape
-        # a finger holding the card comes in over its edge and reaches inward; a thin band along
-        # one edge is the surround, where the outline sits a little outside the card
-        depth = max(w if x <= 2 or x + w >= W - 2 else 0, h if yy <= 2 or yy + h >= H - 2 else 0)
-        reach = max(w / W if x <= 2 or x + w >= W - 2 else 0, h / H if yy <= 2 or yy + h >= H - 2 else 0)
-        if frac < 0.01 or frac > 0.3 or depth == 0 or reach < 0.08:
+        if frac < 0.01 or frac > 0.3:
             continue
-        along = h if depth == w else w  # the blob's extent along the edge it touches
-        if depth < 0.5 * along:
-            continue  # a finger reaches in about as far as it is wide; a flat band along the edge is the card's own tone
+        left, right, top, bottom = x <= 2, x + w >= W - 2, yy <= 2, yy + h >= H - 2
+        if (left and right) or (top and bottom):
+            continue  # from side to side: the card's own tone or the desk past a loose outline
+        # a finger holding the card comes in over one edge and reaches inward about as far as it
+        # is wide (a band along the edge is the surround), but not most of the way across, and is
+        # a fraction of that edge's length
+        entry = None
+        for side, touches, depth, along, across, length in (("x", left or right, w, h, W, H), ("y", top or bottom, h, w, H, W)):
+            if touches and depth >= 0.08 * across and depth >= 0.5 * along and depth <= 0.6 * across and along <= 0.6 * length:
+                entry = side
+        if entry is None:
+            continue
+        # where it comes in, it goes on outside the card (a hand), and the desk elsewhere round the
+        # card is not of its tone (else this is the desk seen past a loose outline)
+        ys, xs = np.nonzero(labels == i)
+        if entry == "x":
+            sel = xs <= x + 1 if left else xs >= x + w - 2
+        else:
+            sel = ys <= yy + 1 if top else ys >= yy + h - 2
+        if not _goes_on_outside(view, np.stack([xs[sel], ys[sel]], 1).astype(np.float32) / s):
+            continue
         sc = 60 + 800 * min(frac, 0.05)
         if sc > best:
             best, box = sc, (int(x), int(yy), int(w), int(h))
@@ -106,13 +325,57 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
 
 
 PATCH_WIDTH = 320
-PATCH_STEP = 35.0  # Lab distance between the patch and what is round it (splices and shading: < 30)
+# Lab step between a patch and what is round it: splices from another card of the kind <= 24 in the
+# development views, labels and objects mostly >= 30; no clean card's plain area passes the other tests.
+PATCH_STEP = 28.0
+PATCH_MIN = 0.005  # of the card: a label over one line of text
+PATCH_STEP_RAGGED = 45.0
+PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex
+# Where the card prints its holder's photo, as fractions of the upright card (the engine's regions).
+PHOTO_RIGHT = (0.58, 0.12, 1.0, 0.90)  # MyKad family
+PHOTO_LEFT = (0.0, 0.12, 0.42, 0.95)  # SG front, i-Kad
 
 
-def patch_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
-    if view.face_box is None:
-        return 0.0, None
-    img = resized(view.warped, PATCH_WIDTH)
+def _photo_box(view: CardView, s: float, W: int, H: int) -> tuple[int, int, int, int]:
+    """The portrait tile in the resized card: around the face when it was found (hair above,
+    shoulders below), else the whole region where this card kind prints it."""
+    left = view.action != "MLIDCardOCR" or view.fields.get("Type") == "IKAD"
+    r = PHOTO_LEFT if left else PHOTO_RIGHT
+    rx0, ry0, rx1, ry1 = r[0] * W, r[1] * H, r[2] * W, r[3] * H
+    if view.face_box is not None:
+        fx, fy, fw, fh = (v * s for v in view.face_box)
+        # a face box much smaller than an ID photo's face is a part of it: size from the card
+        f = max(fw, fh, 0.18 * W)
+        cx, cy = fx + fw / 2, fy + fh / 2
+        x0, y0 = max(rx0, cx - f), max(ry0 - 0.1 * H, cy - 1.1 * f)
+        x1, y1 = min(rx1, cx + f), min(ry1, cy + 1.6 * f)
+        return int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0))
+    return int(rx0), int(ry0), int(rx1 - rx0), int(ry1 - ry0)
+
+
+def _surround_lab(view: CardView) -> np.ndarray | None:
+    """Median Lab colour just outside the card's outline (the desk), in the same scale as the
+    patch test's Lab (8-bit OpenCV Lab of a lightly blurred copy)."""
+    q = card_quad(view)
+    img = view.original
+    s = min(1.0, 400.0 / max(img.shape[:2]))
+    small = _shrunk(img, s)
+    qs = q * s
+    cw = float(np.linalg.norm(qs[1] - qs[0]))
+    c = qs.mean(0)
+    outer = np.zeros(small.shape[:2], np.uint8)
+    inner = np.zeros(small.shape[:2], np.uint8)
+    cv2.fillConvexPoly(outer, (c + (qs - c) * (1 + 0.12)).astype(np.int32), 1)
+    cv2.fillConvexPoly(inner, (c + (qs - c) * (1 + 0.05)).astype(np.int32), 1)
+    ring = (outer > 0) & (inner == 0)
+    if ring.sum() < 50 or cw <= 0:
+        return None
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    return np.median(lab[ring], axis=0)
+
+
+def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
+    img = _card320(view)
     s = PATCH_WIDTH / view.warped.shape[1]
     lab = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
     mu = cv2.blur(lab, (7, 7))
@@ -120,35 +383,61 @@ def patch_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None
     flat = (var < 12).astype(np.uint8)  # camera noise and JPEG leave ~1-3 on a plain area
     H, W = flat.shape
     m = int(0.03 * W)
-    fx, fy, fw, fh = (int(v * s) for v in view.face_box)
-    # the portrait runs on below the face box (shoulders) and a little aside
-    portrait = (fx - fw // 4, fy - fh // 4, fw + fw // 2, fh * 2 + fh // 4)
+    photo = _photo_box(view, s, W, H)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
-    best, box = 0.0, None
+    best, box, desk = 0.0, None, None
     for i in range(1, n):
-        x, y, w, h, area = stats[i]
+        x, y, w, h, area = (int(v) for v in stats[i])
         frac = area / flat.size
-        if frac < 0.012 or frac > 0.25:
+        if frac < PATCH_MIN or frac > 0.2:
             continue
-        if x <= m or y <= m or x + w >= W - m or y + h >= H - m:
-            continue  # the card's own background and bands reach its edge
-        if overlap(portrait, (int(x), int(y), int(w), int(h))) > 0.3:
+        if frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W):
+            continue  # chip-sized: the card's own chip goes plain when the photo is soft; a small label must be a line long
+        # the card's own background and bands run along its side; an object lying over the edge
+        # comes in across it and covers only a part of that side
+        nx, ny = min(x, W - x - w) < 0.1 * W, min(y, H - y - h) < 0.1 * H
+        if (nx and h > 0.35 * H and w < 0.5 * h) or (ny and w > 0.35 * W and h < 0.5 * w):
             continue
-        comp = (labels == i).astype(np.uint8)
+        touches = x <= m or y <= m or x + w >= W - m or y + h >= H - m
+        if touches and view.quad is None:
+            continue  # no outline: what reaches the border of the picture is the desk
+        if overlap(photo, (x, y, w, h)) > 0.6 and frac < 0.08:
+            continue  # the portrait's own plain areas (backdrop, shirt); a sticker over it is bigger
+        p = 12
+        x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
+        comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
         cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        if area < 0.8 * cv2.contourArea(cv2.convexHull(np.vstack(cnts))):
-            continue  # not solid: the gaps between letters, not a patch
-        inside = np.median(lab[comp > 0], axis=0)
+        solid = area / max(1.0, cv2.contourArea(cv2.convexHull(np.vstack(cnts))))
+        thick = 1.0
+        if solid < 0.8:
+            # keys or a bent pen are not convex but thick; the gaps between letters are thin
+            thick = cv2.countNonZero(cv2.erode(comp, np.ones((5, 5), np.uint8))) / area
+            if solid < PATCH_SOLID or thick < 0.5 or view.quad is None:
+                continue
+        sub = lab[y0:y1, x0:x1]
+        inside = np.median(sub[comp > 0], axis=0)
         if inside[0] >= 250:
             continue  # clipped white: a reflection (-9107), not an object
         # the flat area stops a few px short of its edge (the 7x7 window), so the ring starts beyond
         ring = cv2.dilate(comp, np.ones((19, 19), np.uint8)) - cv2.dilate(comp, np.ones((11, 11), np.uint8))
-        step = float(np.linalg.norm(inside - np.median(lab[ring > 0], axis=0)))
+        if cv2.countNonZero(ring) < 20:
+            continue
+        step = float(np.linalg.norm(inside - np.median(sub[ring > 0], axis=0)))
+        if solid < 0.8 and step < PATCH_STEP_RAGGED:
+            continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
         if step < PATCH_STEP:
             continue
+        if touches:
+            if desk is None:
+                desk = _surround_lab(view)
+            if desk is not None and np.linalg.norm(inside - desk) < 25:
+                continue  # the desk seen past an outline that sits off the card, not an object
         sc = 70 + 300 * min(frac, 0.05)
+        if log is not None:
+            log.append(dict(box=(x, y, w, h), frac=round(frac, 3), solid=round(solid, 2), step=round(step),
+                            lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2)))
         if sc > best:
-            best, box = sc, (int(x), int(y), int(w), int(h))
+            best, box = sc, (x, y, w, h)
     return best, box
 
 
@@ -156,13 +445,22 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     b, bbox = border_score(view)
     if b:
         return clamp_score(b), bbox
+    if view.quad is None:
+        return 0, None  # no outline: the whole picture, desk and all, was taken for the card
+    if not _outline_is_card(view):
+        # an outline round something bigger than the card (a print, a screen, a sheet): its edge
+        # is not the card's, and it holds plain areas of its own between the two
+        return 0, None
     sk, skbox = skin_score(view)
     pa, pabox = patch_score(view)
     if pa > sk:
         sk, skbox = pa, pabox
-    return clamp_score(sk), (box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None)
-
-
+    box = box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None
+    if sk < threshold(CODE, DEFAULT_THRESHOLD):
+        cr, crbox = crossing_score(view)
+        if cr > sk:
+            sk, box = cr, crbox
+    return clamp_score(sk), box
 
 
 def score(view: CardView) -> int:
