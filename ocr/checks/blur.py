@@ -48,6 +48,7 @@ EDGE_CENTRE = 3.6
 ANISO_CENTRE = 0.32
 EDGE_WINDOW = 11  # px: the span over which the local contrast step is taken
 MIN_EDGES = 40
+MIN_ACROSS = 20  # edge points across the weakest direction: sharp development photos have >= 200
 STEP_MIN = 20.0  # a clear step: a fifth of the card's contrast
 
 
@@ -58,6 +59,7 @@ class Sharpness:
     aniso: float  # weakest / strongest eigenvalue of the gradient structure tensor
     reblur_min: float  # the re-blur ratio in the direction where it is smallest
     edge_width: float  # median edge width of the text strokes, px at WIDTH (nan: too few edges)
+    edges_across: int  # how many edge points that width was taken on
 
 
 def _normalised(view: CardView) -> np.ndarray:
@@ -107,10 +109,10 @@ def sharpness(view: CardView) -> Sharpness:
     except np.linalg.LinAlgError:  # a flat card: no gradient at all
         reblur_min, weak = reblur, None
     lap_var = float(cv2.Laplacian(g, cv2.CV_32F, ksize=3)[m].var())
-    return Sharpness(lap_var, reblur, aniso, reblur_min, _edge_width(g, gx, gy, m, weak))
+    return Sharpness(lap_var, reblur, aniso, reblur_min, *_edge_width(g, gx, gy, m, weak))
 
 
-def _edge_width(g: np.ndarray, gx: np.ndarray, gy: np.ndarray, m: np.ndarray, weak: np.ndarray | None) -> float:
+def _edge_width(g: np.ndarray, gx: np.ndarray, gy: np.ndarray, m: np.ndarray, weak: np.ndarray | None) -> tuple[float, int]:
     """Median of (local step / steepest slope) over the edges of the text, in px, taken on the edges
     that run across the `weak` direction (where the card is softest: motion blur widens only the
     edges across its path, and leaves those along it sharp)."""
@@ -119,14 +121,18 @@ def _edge_width(g: np.ndarray, gx: np.ndarray, gy: np.ndarray, m: np.ndarray, we
     step = cv2.dilate(g, k) - cv2.erode(g, k)
     # edge points: a clear step (a quarter of the card's contrast) and the steepest point across it
     sel = m & (step > STEP_MIN) & (slope >= cv2.dilate(slope, np.ones((3, 3), np.uint8))) & (slope > step * 0.05)
-    if weak is not None:
-        # the slope's direction within 30 degrees of the weak direction (either sign)
-        across = np.abs(gx * np.float32(weak[0]) + gy * np.float32(weak[1])) >= np.float32(0.866) * slope * 8.0
-        if int((sel & across).sum()) >= MIN_EDGES:
-            sel &= across
     if int(sel.sum()) < MIN_EDGES:
-        return float("nan")
-    return float(np.median(step[sel] / slope[sel]))
+        return float("nan"), 0
+    if weak is None:
+        return float(np.median(step[sel] / slope[sel])), int(sel.sum())
+    # the slope's direction within 30 degrees of the weak direction (either sign)
+    across = sel & (np.abs(gx * np.float32(weak[0]) + gy * np.float32(weak[1])) >= np.float32(0.866) * slope * 8.0)
+    n = int(across.sum())
+    if n < MIN_ACROSS:
+        # the text has clear edges, but hardly any across this direction: a long smear has taken the
+        # step across it below a clear step within the window, i.e. the edges are wider than it
+        return float(EDGE_WINDOW), n
+    return float(np.median(step[across] / slope[across])), n
 
 
 def measures(view: CardView) -> tuple[float, float, float, float]:
