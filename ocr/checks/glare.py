@@ -3,9 +3,13 @@
 The published pitfall: "V >= 245 and S <= 30" fires on white card areas and over-exposed frames.
 So a pixel is glare only relative to the card's own white level (not an absolute number); a blob
 must be mostly clipped, textureless, brighter than its surround, and solid: glare washes out the
-print under it, while a clipped white background still has letters in it. Plain portrait
-backgrounds and frames over-exposed all over are set aside. The score grows with the blob's size,
-with the soft halo of a reflection, and with what it hides: text lines and the portrait."""
+print under it, while a clipped white background still has letters in it. And its rim must be soft:
+a reflection is light added to the card with a spatial falloff, so just outside the clipped core
+the card (paper and ink alike) is still lifted and the lift fades over a few pixels, while a white
+sticker, a pasted white patch, a print's white border or a white printed area is an opaque hard
+step with the card at its own level right outside it. Plain portrait backgrounds and frames
+over-exposed all over are set aside. The score grows with the blob's size, with the softness of
+its rim, and with what it hides: text lines and the portrait."""
 
 from __future__ import annotations
 
@@ -90,10 +94,11 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
         sroi = s[y0:y1, x0:x1]
         printed = (roi < 0.6 * white) | (sroi > 80)  # dark or coloured ink (red headings are not dark)
         holes = max(holes, float(printed[hull > 0].mean()))
-        soft = _rim_softness(roi, comp, level)
+        cheap_pass = contrast >= 15 and clipped >= 0.5 and holes <= HOLES_MAX
+        soft = _rim_softness(roi, comp, level) if cheap_pass or trace is not None else 0.0
         if trace is not None:
             trace.append(dict(frac=round(frac, 4), contrast=contrast, halo=round(halo, 2), clipped=round(clipped, 2), holes=round(holes, 3), white=white, soft=round(soft, 3), x=int(x), y=int(y), w=int(w), h=int(h)))
-        if contrast < 15 or clipped < 0.5 or holes > HOLES_MAX or soft < SOFT_MIN:
+        if not cheap_pass or soft < SOFT_MIN:
             continue  # not brighter than its surround, not clipped, print showing through, or a hard edge
         e = EDGE_PX  # the outline can sit a few pixels inside the card, so "at the edge" has some give
         on_edge = x <= e or y <= e or x + w >= v.shape[1] - e or y + h >= v.shape[0] - e
