@@ -48,6 +48,10 @@ REBLUR_MIN_CENTRE = 2.0
 EDGE_CENTRE = 3.6
 # weakest/strongest gradient energy (round 2): clean photos >= 0.48, motion-blurred ones <= 0.45
 ANISO_CENTRE = 0.32
+# a re-blur ratio this close to 1: the image has next to no fine detail left (blurred >= 1.16 - 1.9,
+# clean >= 2.7)
+SMEARED_REBLUR = 1.3
+FLAT_ENERGY = 1.0  # mean squared Sobel response over the text, on the 0-100 scale: a blank area
 EDGE_WINDOW = 11  # px: the span over which the local contrast step is taken
 MIN_EDGES = 40
 MIN_ACROSS = 20  # edge points across the weakest direction: sharp development photos have >= 200
@@ -98,6 +102,8 @@ def sharpness(view: CardView) -> Sharpness:
     bx, by = cv2.Sobel(b, cv2.CV_32F, 1, 0), cv2.Sobel(b, cv2.CV_32F, 0, 1)
     mx, my, mbx, mby = gx[m], gy[m], bx[m], by[m]
     t, tb = _tensor(mx, my), _tensor(mbx, mby)
+    if np.trace(t) < FLAT_ENERGY:  # no detail at all (a blank area): nothing to judge sharpness on
+        return Sharpness(0.0, float("nan"), float("nan"), float("nan"), float("nan"), 0)
     reblur = float(np.trace(t) / max(np.trace(tb), 1e-6))
     eig = np.linalg.eigvalsh(t)
     aniso = float(eig[0] / max(eig[1], 1e-6))
@@ -144,10 +150,16 @@ def measures(view: CardView) -> tuple[float, float, float, float]:
 
 def score(view: CardView) -> int:
     s = sharpness(view)
+    if not np.isfinite(s.reblur_min):
+        return 0
     # log scale: the ratio spans a factor of several between a crisp and a smeared card
     s1 = logistic(-np.log(max(s.reblur_min, 1e-3)), -np.log(REBLUR_MIN_CENTRE), 0.06)
-    # no clear edge in the text at all: only the spectral cue speaks, and must be sure
-    s2 = logistic(s.edge_width, EDGE_CENTRE, 0.15) if np.isfinite(s.edge_width) else 50.0
+    if np.isfinite(s.edge_width):
+        s2 = logistic(s.edge_width, EDGE_CENTRE, 0.15)
+    else:
+        # no clear step anywhere in the text: smeared wider than the window if a re-blur finds
+        # next to nothing left to remove, else too little text to tell
+        s2 = 100.0 if s.reblur_min < SMEARED_REBLUR else 0.0
     return clamp_score(min(s1, s2) * 0.5 + (s1 * s2) ** 0.5 * 0.5)
 
 
