@@ -139,3 +139,11 @@ def test_blank_area_is_not_judged_but_a_card_smeared_beyond_any_edge_is_blurry(c
     smeared = _same(clean_view, warped=cv2.GaussianBlur(clean_view.warped, (0, 0), 25))
     assert np.isnan(blur.sharpness(smeared).edge_width)  # no clear step left to measure
     assert blur.check(smeared) is not None
+
+
+def test_white_patch_on_a_soft_or_blurred_photo_is_not_glare(clean_view):
+    # the blur softens the patch's rim too: the rim test must allow for the card's own softness
+    patched = _white_patch(clean_view.warped, _blob_mask(clean_view.warped.shape))
+    for sigma in (1.5, 3.0, 5.0):
+        soft = _same(clean_view, warped=cv2.GaussianBlur(patched, (0, 0), sigma))
+        assert glare.check(soft) is None

@@ -94,7 +94,23 @@ def _tensor(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
     return np.array([[float(np.mean(gx * gx)), xy], [xy, float(np.mean(gy * gy))]])
 
 
+# The last card measured: the glare check asks for this card's blur score too (its rim test allows
+# for the photo's softness), so the second call costs nothing. Keyed on the very arrays (the checks
+# never modify a view's pixels), and holding them so that their ids cannot be reused.
+_last: tuple | None = None
+
+
 def sharpness(view: CardView) -> Sharpness:
+    global _last
+    last = _last
+    if last is not None and last[0] is view.warped and last[1] is view.text_lines:
+        return last[2]
+    result = _sharpness(view)
+    _last = (view.warped, view.text_lines, result)
+    return result
+
+
+def _sharpness(view: CardView) -> Sharpness:
     g = _normalised(view)
     m = _text_mask(view, g.shape)
     gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)

@@ -31,6 +31,9 @@ RIM_FAR = 20
 # <= 0.07 (most <= 0.03)
 SOFT_MIN = 0.08
 SOFT_CLEAR = 0.15
+# per -9108 point: a clean card scores ~0; a soft one (a 1.5 px blur at the engine's size, -9108
+# ~50) lifts a white patch's rim to ~0.09, its threshold here to 0.13
+SOFT_PER_BLUR = 0.001
 
 
 def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, int, int, int] | None, dict]:
@@ -55,6 +58,7 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
     n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, 8)
     area_card = float(v.size)
     best, best_box, info = 0.0, None, {}
+    blur_score = None  # the card's -9108 score, taken once a blob gets as far as the rim test
     lines = [line_rect(t.box, scale) for t in view.text_lines]
     face = tuple(int(x * scale) for x in view.face_box) if view.face_box else None
     for i in range(1, n):
@@ -98,7 +102,12 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
         soft = _rim_softness(roi, comp, level) if cheap_pass or trace is not None else 0.0
         if trace is not None:
             trace.append(dict(frac=round(frac, 4), contrast=contrast, halo=round(halo, 2), clipped=round(clipped, 2), holes=round(holes, 3), white=white, soft=round(soft, 3), x=int(x), y=int(y), w=int(w), h=int(h)))
-        if not cheap_pass or soft < SOFT_MIN:
+        if cheap_pass and blur_score is None:
+            from . import blur
+
+            blur_score = blur.score(view)
+        # a soft photo softens every edge a little: a hard-edged patch's rim with it
+        if not cheap_pass or soft < SOFT_MIN + SOFT_PER_BLUR * blur_score:
             continue  # not brighter than its surround, not clipped, print showing through, or a hard edge
         e = EDGE_PX  # the outline can sit a few pixels inside the card, so "at the edge" has some give
         on_edge = x <= e or y <= e or x + w >= v.shape[1] - e or y + h >= v.shape[0] - e
@@ -117,6 +126,14 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
         sc = 50 + 900 * min(frac, 0.05) + 10 * min(hides, 3) + 40 * min(soft, 0.3)
         if sc > best:
             best, best_box, info = sc, box, {"frac": frac, "halo": halo, "soft": soft, "contrast": contrast, "hides": hides, "white": white, "holes": holes}
+    if best >= threshold(CODE, DEFAULT_THRESHOLD) and blur_score is not None:
+        from . import blur
+
+        if blur_score >= threshold(blur.CODE, blur.DEFAULT_THRESHOLD):
+            # a blurred photo softens every edge, a white sticker's or a pasted patch's too: the rim
+            # no longer tells a reflection from them, so the check abstains (-9108 is raised)
+            info = {**info, "blurred": True}
+            best = min(best, threshold(CODE, DEFAULT_THRESHOLD) - 1.0)
     return clamp_score(best), best_box, info
 
 
