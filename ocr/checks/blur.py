@@ -70,11 +70,10 @@ class Sharpness:
 
 def _normalised(view: CardView) -> np.ndarray:
     """The grey card at WIDTH with its own contrast range (2nd-98th percentile) mapped to 0-100."""
-    g8 = grey(view.warped)
-    g = resized(g8.astype(np.float32), WIDTH)
-    cum = np.cumsum(np.bincount(g8.ravel(), minlength=256))
+    g8 = resized(grey(view.warped), WIDTH)
+    cum = np.cumsum(cv2.calcHist([g8], [0], None, [256], [0, 256]).ravel())
     lo, hi = np.searchsorted(cum, (0.02 * cum[-1], 0.98 * cum[-1]))
-    return (g - float(lo)) * np.float32(100.0 / max(float(hi - lo), 20.0))
+    return (g8.astype(np.float32) - float(lo)) * np.float32(100.0 / max(float(hi - lo), 20.0))
 
 
 def _text_mask(view: CardView, shape: tuple[int, int]) -> np.ndarray:
