@@ -3,9 +3,13 @@
 The published pitfall: "V >= 245 and S <= 30" fires on white card areas and over-exposed frames.
 So a pixel is glare only relative to the card's own white level (not an absolute number); a blob
 must be mostly clipped, textureless, brighter than its surround, and solid: glare washes out the
-print under it, while a clipped white background still has letters in it. Plain portrait
-backgrounds and frames over-exposed all over are set aside. The score grows with the blob's size,
-with the soft halo of a reflection, and with what it hides: text lines and the portrait."""
+print under it, while a clipped white background still has letters in it. And its rim must be soft:
+a reflection is light added to the card with a spatial falloff, so just outside the clipped core
+the card (paper and ink alike) is still lifted and the lift fades over a few pixels, while a white
+sticker, a pasted white patch, a print's white border or a white printed area is an opaque hard
+step with the card at its own level right outside it. Plain portrait backgrounds and frames
+over-exposed all over are set aside. The score grows with the blob's size, with the softness of
+its rim, and with what it hides: text lines and the portrait."""
 
 from __future__ import annotations
 
@@ -20,6 +24,16 @@ DEFAULT_THRESHOLD = 60
 WIDTH = 400
 HOLES_MAX = 0.06
 EDGE_PX = 4
+RIM_NEAR_END = 12  # px at WIDTH: the far surround of a blob is 12-20 px out
+RIM_FAR = 20
+# Rim softness (see _rim_softness), development views (seeds 1001, 3131, 3333): reflections >= 0.10,
+# mostly >= 0.15; white stickers, pasted patches, a print's white border and clipped printed areas
+# <= 0.07 (most <= 0.03)
+SOFT_MIN = 0.08
+SOFT_CLEAR = 0.15
+# per -9108 point: a clean card scores ~0; a soft one (a 1.5 px blur at the engine's size, -9108
+# ~50) lifts a white patch's rim to ~0.09, its threshold here to 0.13
+SOFT_PER_BLUR = 0.001
 
 
 def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, int, int, int] | None, dict]:
@@ -44,6 +58,7 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
     n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, 8)
     area_card = float(v.size)
     best, best_box, info = 0.0, None, {}
+    blur_score = None  # the card's -9108 score, taken once a blob gets as far as the rim test
     lines = [line_rect(t.box, scale) for t in view.text_lines]
     face = tuple(int(x * scale) for x in view.face_box) if view.face_box else None
     for i in range(1, n):
@@ -52,7 +67,7 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
         if frac < 0.003 or frac > 0.5:
             continue
         blob = (labels[y:y + h, x:x + w] == i)
-        pad = max(10, int(max(w, h) * 0.5))
+        pad = max(RIM_FAR + 2, int(max(w, h) * 0.5))
         y0, y1, x0, x1 = max(0, y - pad), min(v.shape[0], y + h + pad), max(0, x - pad), min(v.shape[1], x + w + pad)
         comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
         # the candidate mask stops ~2 px short of any hard edge (the texture test), so the "near"
@@ -83,26 +98,69 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
         sroi = s[y0:y1, x0:x1]
         printed = (roi < 0.6 * white) | (sroi > 80)  # dark or coloured ink (red headings are not dark)
         holes = max(holes, float(printed[hull > 0].mean()))
+        cheap_pass = contrast >= 15 and clipped >= 0.5 and holes <= HOLES_MAX
+        soft = _rim_softness(roi, comp, level) if cheap_pass or trace is not None else 0.0
         if trace is not None:
-            trace.append(dict(frac=round(frac, 4), contrast=contrast, halo=round(halo, 2), clipped=round(clipped, 2), holes=round(holes, 3), white=white))
-        if contrast < 15 or clipped < 0.5 or holes > HOLES_MAX:
-            continue
+            trace.append(dict(frac=round(frac, 4), contrast=contrast, halo=round(halo, 2), clipped=round(clipped, 2), holes=round(holes, 3), white=white, soft=round(soft, 3), x=int(x), y=int(y), w=int(w), h=int(h)))
+        if cheap_pass and blur_score is None:
+            from . import blur
+
+            blur_score = blur.score(view)
+        # a soft photo softens every edge a little: a hard-edged patch's rim with it
+        if not cheap_pass or soft < SOFT_MIN + SOFT_PER_BLUR * blur_score:
+            continue  # not brighter than its surround, not clipped, print showing through, or a hard edge
         e = EDGE_PX  # the outline can sit a few pixels inside the card, so "at the edge" has some give
         on_edge = x <= e or y <= e or x + w >= v.shape[1] - e or y + h >= v.shape[0] - e
-        if on_edge and frac > 0.08:
-            continue  # a broad clipped area running off the card is the light falling unevenly
+        if on_edge and (frac > 0.25 or (frac > 0.08 and soft < SOFT_CLEAR)):
+            # a broad clipped area running off the card is the light falling unevenly (its falloff is
+            # too broad to show at the rim); a streak across the card falls off within a few px
+            continue
         if on_edge and max(w / v.shape[1], h / v.shape[0]) >= 0.6 and min(w, h) < 0.04 * v.shape[1]:
             continue  # a thin strip along most of a side: the card's own white border, not a reflection
-        if white >= 250 and (frac < 0.03 or halo < 0.5):
-            continue  # an over-exposed card clips in fragments everywhere: only a big, haloed blob counts
+        if white >= 250 and (frac < 0.01 or soft < SOFT_CLEAR):
+            continue  # an over-exposed card clips in fragments everywhere: only a clear reflection counts
         box = (int(x), int(y), int(w), int(h))
         if face and _only_portrait_background(labels == i, face):
             continue
         hides = sum(overlap(box, ln) > 0.15 for ln in lines) + (2 if face and overlap(box, face) > 0.1 else 0)
-        sc = 50 + 900 * min(frac, 0.05) + 10 * min(hides, 3) + 15 * float(np.clip(halo, 0, 1))
+        sc = 50 + 900 * min(frac, 0.05) + 10 * min(hides, 3) + 40 * min(soft, 0.3)
         if sc > best:
-            best, best_box, info = sc, box, {"frac": frac, "halo": halo, "contrast": contrast, "hides": hides, "white": white, "holes": holes}
+            best, best_box, info = sc, box, {"frac": frac, "halo": halo, "soft": soft, "contrast": contrast, "hides": hides, "white": white, "holes": holes}
+    if best >= threshold(CODE, DEFAULT_THRESHOLD) and blur_score is not None:
+        from . import blur
+
+        if blur_score >= threshold(blur.CODE, blur.DEFAULT_THRESHOLD):
+            # a blurred photo softens every edge, a white sticker's or a pasted patch's too: the rim
+            # no longer tells a reflection from them, so the check abstains (-9108 is raised)
+            info = {**info, "blurred": True}
+            best = min(best, threshold(CODE, DEFAULT_THRESHOLD) - 1.0)
     return clamp_score(best), best_box, info
+
+
+def _rim_softness(roi: np.ndarray, comp: np.ndarray, level: float) -> float:
+    """How gradually the light falls off outside the clipped blob. A reflection is light added with a
+    smooth spatial falloff, so just outside its clipped core the card is still lifted above its own
+    level and the lift decays over several pixels; a white sticker, a pasted patch or a printed white
+    area is a hard step: right outside it the card is at its own level. Per ring of pixels at
+    distance d outside the blob, the card's light level (75th percentile: the paper, not the ink),
+    as a fraction of the way from the far surround up to the clip: the mean at d = 2-4 px minus the
+    mean at 7-10 px (a plateau, a lighter area the blob sits in, does not count)."""
+    # the texture test stops the blob ~2 px short of a hard edge: grow it back over clipped pixels
+    core = comp | (cv2.dilate(comp, np.ones((5, 5), np.uint8)) & (roi >= level).astype(np.uint8))
+    dist = cv2.distanceTransform(1 - core, cv2.DIST_L2, 3)
+    ring = np.minimum(np.ceil(dist), RIM_FAR + 1).astype(np.int32)  # 0 inside, 1..RIM_FAR, then far
+    far_sel = (dist > RIM_NEAR_END) & (dist <= RIM_FAR)
+    if far_sel.sum() < 20:
+        return 0.0
+    far = float(np.percentile(roi[far_sel], 75))
+    span = max(255.0 - far, 8.0)
+    levels = {}
+    for d in (2, 3, 4, 7, 8, 9, 10):
+        sel = ring == d
+        levels[d] = float(np.percentile(roi[sel], 75)) if sel.sum() >= 5 else far
+    near = np.mean([levels[d] for d in (2, 3, 4)])
+    mid = np.mean([levels[d] for d in (7, 8, 9, 10)])
+    return float((near - mid) / span)
 
 
 def _only_portrait_background(blob: np.ndarray, face: tuple[int, int, int, int]) -> bool:
