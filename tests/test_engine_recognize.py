@@ -182,3 +182,37 @@ def test_glued_and_misread_name_and_address_parts_are_repaired():
     assert fix_name("SALMAH BINTIMAHMUD") == "SALMAH BINTI MAHMUD"
     assert fix_name("BINTANG BIN ALI") == "BINTANG BIN ALI"  # a first name starting with BIN stays
     assert _fix_address("NO.12 JLN SS2/24 01000KANGAR W.PERSEKUTUAN(KL)") == "NO. 12 JLN SS2/24 01000 KANGAR W. PERSEKUTUAN(KL)"
+
+
+def _blurred_photo(data: bytes, sigma: float) -> bytes:
+    import cv2
+
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    ok, out = cv2.imencode(".jpg", cv2.GaussianBlur(img, (0, 0), sigma), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    return out.tobytes()
+
+
+def test_a_card_too_blurred_to_read_is_answered_blurry_not_no_card():
+    # The customer should be asked for a sharper photo, not told that no card was found.
+    data, truth = generate_card(MY_KINDS[SEED % len(MY_KINDS)], SEED + 5, scene="photo")
+    blurred = _blurred_photo(data, sigma=14)
+    resp = recognize_images(MLID, blurred)
+    assert resp["WarnCardInfos"] == [-9108]
+    assert resp["ID"] == "" and resp["Name"] == "" and resp["Type"] == ""
+    assert [d["Code"] for d in resp["WarnDetails"]] == [-9108]
+    sg, _ = generate_card("SG", SEED + 5, scene="photo")
+    assert recognize_images(SG, _blurred_photo(sg, sigma=14))["WarnCardInfos"] == [-9108]
+
+
+def test_a_sharp_card_shaped_thing_with_nothing_on_it_is_still_no_card():
+    import cv2
+
+    from ocr.errors import OcrError
+
+    scene = np.full((720, 1080, 3), (60, 90, 120), np.uint8)
+    scene += np.random.default_rng(SEED).integers(0, 20, scene.shape, dtype=np.uint8)  # a desk's texture
+    cv2.rectangle(scene, (240, 170), (840, 548), (235, 235, 232), -1)  # a blank card-sized sheet, sharp
+    ok, data = cv2.imencode(".jpg", scene)
+    with pytest.raises(OcrError) as ei:
+        recognize_images(MLID, data.tobytes())
+    assert ei.value.code == "FailedOperation.NoMASIDCard"

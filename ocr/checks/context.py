@@ -28,6 +28,7 @@ class CardView:
     text_lines: list[TextLine] = field(default_factory=list)
     face_box: tuple[int, int, int, int] | None = None  # x, y, w, h in `warped` pixels
     fields: dict[str, str] = field(default_factory=dict)  # extracted fields, Tencent names
+    readable: bool = True  # False: an outline was found but no field could be read from it
 
 
 @dataclass(frozen=True)

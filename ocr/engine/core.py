@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..checks import run_checks
+from ..checks import blur, run_checks
 from ..checks.context import CardView
 from ..errors import MLID, SG, OcrError
 from . import fields_my, fields_sg
@@ -96,6 +96,14 @@ def _analyse(action: str, raw: bytes, want_face: bool):
             quad, card, text_lines = None, card2, tl2
             side, fields, conf, lines = r2
     if side is None:
+        if quad is not None:
+            # A card's outline, but nothing on it could be read. If that is because the photo is
+            # blurred, say so (-9108, every field empty) rather than that there is no card: the
+            # customer is then asked for a sharper photo, not for another document.
+            view = _view(action, "front", raw, fmt, rgb, quad, card, text_lines)
+            view.readable = False
+            if blur.check(view) is not None:
+                return view, {}, {}, ""
         if action == MLID:
             raise OcrError("FailedOperation.NoMASIDCard", "No Malaysian identity card was found in the image.")
         raise OcrError("FailedOperation.OcrFailed", "No Singapore identity card fields could be read from the image.")
@@ -129,7 +137,9 @@ def recognize_images(action: str, image: bytes, back: bytes | None = None, ret_i
         raise OcrError("UnknownParameter", "Only MLIDCardOCR takes a back image.", request_id)
     try:
         view, fields, conf, portrait = _analyse(action, image, ret_image)
-        warns = [replace(d, side=view.side) for d in run_checks(view)]
+        # On a card that could not be read only the blur check's answer means anything.
+        checks = run_checks(view) if view.readable else [blur.check(view)]
+        warns = [replace(d, side=view.side) for d in checks]
         back_fields = {}
         if back is not None:
             brgb, bfmt = decode(action, back)
