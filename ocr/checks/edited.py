@@ -138,11 +138,11 @@ _UNDO_ORIENTATION = {2: lambda a: a[:, ::-1], 3: lambda a: a[::-1, ::-1], 4: lam
 def _block_dct(rgb: np.ndarray, off: int) -> np.ndarray:
     """Lowest 4x4 DCT coefficients of the luma of 8x8 blocks on the grid starting at (off, off),
     on evenly spaced block rows so that at most DQ_BLOCKS blocks are transformed."""
-    a = rgb[off:, off:]
-    nby, nbx = a.shape[0] // 8, a.shape[1] // 8
+    nby, nbx = (rgb.shape[0] - off) // 8, (rgb.shape[1] - off) // 8
     step = max(1, -(-nby * nbx // DQ_BLOCKS))
     rows = np.arange(0, nby, step)
-    sel = a[: nby * 8, : nbx * 8].reshape(nby, 8, nbx * 8, 3)[rows].reshape(-1, nbx * 8, 3)
+    # only the chosen block rows are copied (slicing the shifted grid first would copy the frame)
+    sel = rgb[(off + rows[:, None] * 8 + np.arange(8)).ravel(), off: off + nbx * 8]
     y = cv2.transform(sel.astype(np.float32), np.float32([[0.299, 0.587, 0.114]])) - 128.0  # JPEG's own luma
     n = len(rows)
     c = np.ascontiguousarray(y).reshape(-1, 8) @ _DCT_LOW  # along rows: (n*8*nbx, u)
@@ -165,23 +165,28 @@ def double_jpeg_statistic(view: CardView) -> float:
     rgb = _UNDO_ORIENTATION.get(orientation, lambda a: a)(view.original)
     if (rgb.shape[1], rgb.shape[0]) != size or table.size != 64:
         return 0.0  # decoded at a reduced scale (a very large frame): the block grid is gone
-    aligned, shifted = _block_dct(rgb, 0), _block_dct(rgb, 4)
-    per_freq = []
-    for u, v in DQ_FREQS:
-        step = float(table[v * 8 + u])
-        h = np.bincount(np.abs(np.rint(aligned[:, u, v] / step)).astype(np.int64), minlength=DQ_BINS + 2)[: DQ_BINS + 2]
-        g = np.bincount(np.abs(np.rint(shifted[:, u, v] / step)).astype(np.int64), minlength=DQ_BINS + 2)[: DQ_BINS + 2]
-        h = h * (g.sum() / max(h.sum(), 1)) + 1.0
-        g = g + 1.0
-        ratio = np.log(h / g)
-        noise = 1 / h + 1 / g  # variance of each log ratio (Poisson)
-        zig = ratio[1:-1] - 0.5 * (ratio[:-2] + ratio[2:])
-        var = noise[1:-1] + 0.25 * (noise[:-2] + noise[2:])
-        usable = (g[:-2] >= 11) & (g[1:-1] >= 11) & (g[2:] >= 11)
-        # bin 1 against bin 0: flat areas fill the zero bin on the aligned grid whatever the history
-        usable[0] = False
-        if usable.sum() >= 4:
-            per_freq.append(float(np.mean((zig * zig / var)[usable])))
+    us, vs = np.array(DQ_FREQS).T
+    steps = table[vs * 8 + us]
+    width = DQ_BINS + 2
+
+    def histograms(c: np.ndarray) -> np.ndarray:  # per frequency, counts of |coefficient / step| 0..DQ_BINS+1
+        k = np.minimum(np.abs(np.rint(c[:, us, vs] / steps)), width).astype(np.int32) + np.arange(len(us)) * (width + 1)
+        return np.bincount(k.ravel(), minlength=len(us) * (width + 1)).reshape(len(us), width + 1)[:, :width]
+
+    h = histograms(_block_dct(rgb, 0)).astype(np.float64)
+    g = histograms(_block_dct(rgb, 4)).astype(np.float64)
+    usable = (g[:, :-2] >= 11) & (g[:, 1:-1] >= 11) & (g[:, 2:] >= 11)
+    # bin 1 against bin 0: flat areas fill the zero bin on the aligned grid whatever the history
+    usable[:, 0] = False
+    h = h * (g.sum(1, keepdims=True) / np.maximum(h.sum(1, keepdims=True), 1)) + 1.0
+    g = g + 1.0
+    ratio = np.log(h / g)
+    noise = 1 / h + 1 / g  # variance of each log ratio (Poisson)
+    zig = ratio[:, 1:-1] - 0.5 * (ratio[:, :-2] + ratio[:, 2:])
+    var = noise[:, 1:-1] + 0.25 * (noise[:, :-2] + noise[:, 2:])
+    z = np.where(usable, zig * zig / var, 0.0)
+    n = usable.sum(1)
+    per_freq = list((z.sum(1) / np.maximum(n, 1))[n >= 4])
     if len(per_freq) < 5:
         return 0.0
     # the strongest frequency is left out: a periodic texture (wood grain, guilloche lines, rows of
@@ -273,7 +278,16 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
     typical = float(np.median(sigma[ok]))
     if typical < 0.6:
         return 0, None  # the camera (or its denoiser) left no noise to compare against
-    if float((sigma[ok] < NOISE_FREE).mean()) >= DIGITAL_SHARE:
+    # a sizeable connected region of blocks nearly free of noise: a candidate paste (a portrait the
+    # face finder missed, a spliced patch)
+    quiet = (ok & (sigma < 0.25 * typical)).astype(np.uint8)
+    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(quiet, 4)
+    rest = ok
+    if n_lab > 1:
+        biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        if stats[biggest, cv2.CC_STAT_AREA] >= 20:
+            rest = ok & (labels != biggest)  # the premise below is about the rest of the card
+    if rest.sum() < 20 or float((sigma[rest] < NOISE_FREE).mean()) >= DIGITAL_SHARE:
         # a large share of the card is free of noise altogether: a scan or a digital rendering,
         # not a camera frame, and the premise (a camera's noise everywhere) does not hold
         return 0, None
@@ -293,10 +307,7 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
         sc = (0.45 - ratio) / 0.45 * 100 + 40  # a field at under ~a third of the card's noise is not the camera's
         if sc > best:
             best, best_box = sc, (x, y, rw, rh)
-    # anywhere else (a portrait the face finder missed, a spliced patch): a sizeable connected
-    # region of blocks nearly free of noise; bigger evidence needed than for a known field
-    quiet = (ok & (sigma < 0.25 * typical)).astype(np.uint8)
-    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(quiet, 4)
+    # anywhere else: the quiet regions found above; bigger evidence needed than for a known field
     for i in range(1, n_lab):
         bx, by, bw_, bh_, area = stats[i]
         if area >= 20:
