@@ -8,7 +8,9 @@ Layered, high-precision signals, strongest first; the score is the strongest tha
 3. a field or the portrait has far less sensor noise than the rest of the card: typed-over text,
    a pasted portrait and a region spliced from a re-compressed photo are all cleaner than the
    camera's own pixels. Measured on the original pixels inside the card outline, because the
-   perspective warp averages noise away.
+   perspective warp averages noise away;
+4. the JPEG was compressed twice (double quantisation in the 8x8 DCT histograms of the luma): a
+   camera writes its photo once, an editor that opened it and saved it writes it again.
 Error-level analysis is deliberately not used to decide (it lights up on any high-contrast edge)."""
 
 from __future__ import annotations
@@ -160,9 +162,11 @@ def double_jpeg_statistic(view: CardView) -> float:
         img = Image.open(io.BytesIO(view.raw_bytes))
         table = np.asarray(img.quantization[0], np.float32)  # luma table, natural order
         orientation = int(img.getexif().get(0x0112, 1) or 1)
-        size = img.size
+        size, mode = img.size, img.mode
     except Exception:
         return 0.0
+    if mode not in ("RGB", "L"):
+        return 0.0  # CMYK and the like: the pixels handed over are not the stored channels
     rgb = _UNDO_ORIENTATION.get(orientation, lambda a: a)(view.original)
     if (rgb.shape[1], rgb.shape[0]) != size or table.size != 64:
         return 0.0  # decoded at a reduced scale (a very large frame): the block grid is gone
@@ -206,6 +210,7 @@ def double_jpeg_score(view: CardView) -> int:
     if s < DQ_FIRE - 0.4:
         return 0
     return clamp_score(70 + 20 * min(1.0, (s - DQ_FIRE) / DQ_SPAN))
+
 
 # --- noise consistency --------------------------------------------------------------------------
 
