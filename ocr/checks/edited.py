@@ -170,6 +170,8 @@ def double_jpeg_statistic(view: CardView) -> float:
     rgb = _UNDO_ORIENTATION.get(orientation, lambda a: a)(view.original)
     if (rgb.shape[1], rgb.shape[0]) != size or table.size != 64:
         return 0.0  # decoded at a reduced scale (a very large frame): the block grid is gone
+    if min(size) < 128:
+        return 0.0  # too few blocks to fill a histogram
     us, vs = np.array(DQ_FREQS).T
     steps = table[vs * 8 + us]
     width = DQ_BINS + 2
