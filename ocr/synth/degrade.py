@@ -461,9 +461,18 @@ def _altered_text(text: str, rng: np.random.Generator) -> str:
     return "".join(chars)
 
 
-def _edit_text(card: Card, rng: np.random.Generator) -> Shot:
-    """Over a field in the photo: paint the background colour, type new text in a system font."""
+def _opened(image: np.ndarray, quality: int) -> np.ndarray:
+    """The photo as the phone saved it (JPEG at `quality`), opened again in an editor."""
+    return np.asarray(Image.open(io.BytesIO(_jpeg(Image.fromarray(image), quality))).convert("RGB"))
+
+
+def _edit_text(card: Card, rng: np.random.Generator, camera_quality: int | None = None) -> Shot:
+    """Over a field in the photo: paint the background colour, type new text in a system font.
+    With `camera_quality`, the edit is made on the phone's JPEG of that quality, opened in the editor:
+    the edited field is then compressed once, by the editor, and the rest of the photo twice."""
     shot = photograph(card, rng)
+    if camera_quality is not None:
+        shot.image = _opened(shot.image, camera_quality)
     m = _card_to_scene(shot, card.image.shape[:2])
     if card.text_boxes:
         numeric = [tb for tb in card.text_boxes if any(c.isdigit() for c in tb[1])]
@@ -486,8 +495,12 @@ def _edit_text(card: Card, rng: np.random.Generator) -> Shot:
     shot.image = np.asarray(img)
     shot.code, shot.kind = -9104, "edit_text_patch"
     shot.quality = int(rng.integers(85, 98))
-    shot.first_quality = int(rng.integers(75, 95)) if rng.random() < 0.5 else None
     return shot
+
+
+def _edit_text_patch(card: Card, rng: np.random.Generator) -> Shot:
+    """Half the forgers edit the phone's JPEG; the others a screenshot or an uncompressed export."""
+    return _edit_text(card, rng, camera_quality=int(rng.integers(75, 95)) if rng.random() < 0.5 else None)
 
 
 def _fake_face(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
@@ -573,10 +586,10 @@ def _edit_metadata(card: Card, rng: np.random.Generator) -> Shot:
 
 def _edit_resave(card: Card, rng: np.random.Generator) -> Shot:
     """A camera JPEG opened, touched up (a digit changed) and saved again at another quality."""
-    shot = _edit_text(card, rng)
-    shot.first_quality = int(rng.integers(70, 92))
+    camera = int(rng.integers(70, 92))
+    shot = _edit_text(card, rng, camera_quality=camera)
     q = int(rng.integers(60, 99))
-    while abs(q - shot.first_quality) < 6:
+    while abs(q - camera) < 6:
         q = int(rng.integers(60, 99))
     shot.quality = q
     shot.kind = "edit_resave"
@@ -707,7 +720,7 @@ DEGRADATIONS: dict[str, Callable[[Card, np.random.Generator], Shot]] = {
     "photocopy_colour": lambda c, r: _photocopy(c, r, colour=True),
     "recapture_screen": _screen,
     "recapture_print": _print,
-    "edit_text_patch": _edit_text,
+    "edit_text_patch": _edit_text_patch,
     "edit_portrait_swap": _edit_portrait,
     "edit_splice": _edit_splice,
     "edit_metadata": _edit_metadata,
