@@ -108,11 +108,93 @@ def measures(view: CardView) -> tuple[float, float | None]:
     return inside, (max(around) if around else None)
 
 
-def score(view: CardView) -> int:
+def moire_score(view: CardView) -> float:
     inside, around = measures(view)
     alone = logistic(inside, PEAK_ALONE, 0.15)
     both = logistic(min(inside, around), PEAK_CENTRE, 0.2) if around is not None else 0.0
-    return clamp_score(max(alone, both))
+    return max(alone, both)
+
+
+# --------------------------------------------------------------------------------------------
+# Print grain: a colour print is made of cyan, magenta and yellow dots (a halftone screen or an
+# inkjet's dither). Photographed close, they show as fine COLOURED grain, and a photo printed of a
+# card lying on a desk carries that grain on the card AND on the desk printed around it. A real
+# card's face is smooth; a real desk's texture is brightness (wood, cloth), barely any colour from
+# one pixel to the next; a camera's own colour noise is finer than the dots and is mostly removed
+# by the JPEG's halved colour resolution. A photocopy has toner on the card only: the paper around
+# it is blank. So: colour grain at the scale of a few pixels, measured in tiles inside the card and
+# in tiles just around it, and only the weaker of the two counts.
+# --------------------------------------------------------------------------------------------
+
+GRAIN_TILE = 64
+GRAIN_BLOCK = 8
+
+
+def _colour_grain(tile: np.ndarray) -> float:
+    """Band-passed (1-4 px) colour difference energy, median over 8x8 blocks: a few text strokes
+    or a design edge in the tile move the median little, grain all over the tile moves it."""
+    t = tile.astype(np.float32)
+    c = t[..., ::2] - t[..., 1:2]  # red-green and blue-green
+    band = cv2.GaussianBlur(c, (0, 0), 1.0) - cv2.GaussianBlur(c, (0, 0), 4.0)
+    energy = (band * band).sum(2)
+    n = GRAIN_TILE // GRAIN_BLOCK
+    blocks = energy[:n * GRAIN_BLOCK, :n * GRAIN_BLOCK].reshape(n, GRAIN_BLOCK, n, GRAIN_BLOCK).mean((1, 3))
+    return float(np.median(blocks))
+
+
+def _tile_at(img: np.ndarray, p: np.ndarray, size: int) -> np.ndarray | None:
+    h, w = img.shape[:2]
+    x, y = int(p[0]) - size // 2, int(p[1]) - size // 2
+    if 0 <= x and 0 <= y and x + size <= w and y + size <= h:
+        return img[y:y + size, x:x + size]
+    return None
+
+
+def grain_measures(view: CardView) -> tuple[float, float | None]:
+    """Colour grain inside the card (median of five tiles) and just around it (median of the
+    tiles the frame holds, None when it holds fewer than three)."""
+    if view.original.ndim != 3:
+        return 0.0, None
+    quad = card_quad(view)
+    img = view.original
+    inside = []
+    for u, v in ((0.25, 0.3), (0.75, 0.3), (0.25, 0.7), (0.75, 0.7), (0.5, 0.5)):
+        top = quad[0] + (quad[1] - quad[0]) * u
+        bottom = quad[3] + (quad[2] - quad[3]) * u
+        t = _tile_at(img, top + (bottom - top) * v, GRAIN_TILE)
+        if t is not None:
+            inside.append(_colour_grain(t))
+    if len(inside) < 3:
+        return 0.0, None
+    inner = float(np.median(inside))
+    if view.quad is None or inner < GRAIN_INSIDE_FROM:
+        return inner, None
+    centre = quad.mean(0)
+    cw = float(np.linalg.norm(quad[1] - quad[0]))
+    around = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        normal = (a + b) / 2 - centre
+        normal /= np.linalg.norm(normal) + 1e-6
+        for u in (0.3, 0.5, 0.7):
+            t = _tile_at(img, a + (b - a) * u + normal * (GRAIN_GAP * cw + GRAIN_TILE * 0.6), GRAIN_TILE)
+            if t is not None:
+                around.append(_colour_grain(t))
+    if len(around) < 3:
+        return inner, None
+    return inner, float(np.median(around))
+
+
+def grain_score(view: CardView) -> float:
+    inner, around = grain_measures(view)
+    if around is None:
+        return 0.0
+    both = min(inner, around)
+    return logistic(np.log(max(both, 1e-3)), np.log(GRAIN_CENTRE), GRAIN_WIDTH)
+
+
+def score(view: CardView) -> int:
+    return clamp_score(max(moire_score(view), grain_score(view)))
 
 
 PEAK_CENTRE = 3.1  # clean fronts reach 2.8 inside and 2.85 around in development
@@ -120,6 +202,10 @@ PEAK_CENTRE = 3.1  # clean fronts reach 2.8 inside and 2.85 around in developmen
 # development 4.18-4.87 (one at 3.24): the middle of that gap
 PEAK_ALONE = 3.85
 SURROUND_FROM = 2.7  # below this the combined score stays under 10
+GRAIN_GAP = 0.02  # surround tiles start this fraction of the card's width outside its edge
+GRAIN_CENTRE = 4.5  # placeholder, set from dev1001 below
+GRAIN_WIDTH = 0.25  # in log units
+GRAIN_INSIDE_FROM = 2.0  # below this the surround is not measured
 
 
 def check(view: CardView) -> WarnDetail | None:
