@@ -10,8 +10,12 @@ A card's own fine print (guilloche, the line screens of a card's back) is period
 same peak strength; it stops at the card's edge, while a screen's pixel grid and a print's dot
 screen go on around the card (the screen or print shows the scene around it). So moderate peaks
 count only when tiles just outside the card agree; peaks inside alone count only when they are
-much stronger than any card print measured. Not done yet: a bezel / screen-edge and print-border
-cue; prints with inkjet dither (no periodic dots) are therefore missed."""
+much stronger than any card print measured.
+A printed photo's dots are rarely resolved sharply enough for peaks (they are small, blurred, or an
+inkjet's random dither), so a second cue looks at what they still leave: fine COLOURED grain on the
+card and on the desk printed around it (see `grain_measures`); either cue raises -9103.
+Not done: when the engine takes the print's own outline for the card's, the surround is the real
+desk and the grain cue cannot tell the print from a photocopy; a bezel / print-border cue."""
 
 from __future__ import annotations
 
@@ -203,9 +207,14 @@ PEAK_CENTRE = 3.1  # clean fronts reach 2.8 inside and 2.85 around in developmen
 PEAK_ALONE = 3.85
 SURROUND_FROM = 2.7  # below this the combined score stays under 10
 GRAIN_GAP = 0.02  # surround tiles start this fraction of the card's width outside its edge
-GRAIN_CENTRE = 4.5  # placeholder, set from dev1001 below
-GRAIN_WIDTH = 0.25  # in log units
-GRAIN_INSIDE_FROM = 2.0  # below this the surround is not measured
+# Colour grain, the weaker of card and surround (dev1001 with the engine's outlines, plus 150 clean
+# photos, 100 photocopies and 50 printed photos of our own generated with the true outline): clean
+# photos reach 3.2, other problems 3.9 (a spliced edit), photocopies 2.9; printed photos whose own
+# card was found measure 6.0-250, screens mostly over 10. The default threshold (65) is crossed at
+# 5.0 (GRAIN_CENTRE * e^(GRAIN_WIDTH * ln(65/35))), between 3.9 and 6.0 on a log scale.
+GRAIN_CENTRE = 4.3
+GRAIN_WIDTH = 0.25  # in natural-log units of the grain energy
+GRAIN_INSIDE_FROM = 3.0  # below this inside the card the score stays under 25: spare the surround
 
 
 def check(view: CardView) -> WarnDetail | None:
