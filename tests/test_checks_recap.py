@@ -93,3 +93,33 @@ def test_stronger_grain_scores_higher(clean_view):
     scores = [recapture.grain_score(_same(clean_view, original=np.clip(orig + base * s, 0, 255).astype(np.uint8)))
               for s in (2.0, 6.0, 14.0)]
     assert scores[0] < scores[1] < scores[2]
+
+
+def _card_in_a_bigger_outline(view, angle):
+    """The upright card shrunk onto a plain dark surround and turned by `angle`: what the engine
+    hands over when it took a print's (or a screen's) edge for the card's."""
+    h, w = view.warped.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 0.7)
+    mask = cv2.warpAffine(np.full((h, w), 255, np.uint8), m, (w, h))[..., None] / 255.0
+    card = cv2.warpAffine(view.warped, m, (w, h)).astype(np.float32)
+    surround = np.full((h, w, 3), (70, 60, 55), np.float32)
+    return (card * mask + surround * (1 - mask)).astype(np.uint8)
+
+
+def test_a_card_inside_the_found_outline_is_found_when_turned_to_it(clean_view):
+    assert not recapture.nested_card(clean_view)
+    assert recapture.nested_card(_same(clean_view, warped=_card_in_a_bigger_outline(clean_view, 6.0)))
+    # square to the outline, like a panel printed on a card: not taken for a card inside a print
+    assert not recapture.nested_card(_same(clean_view, warped=_card_in_a_bigger_outline(clean_view, 0.0)))
+
+
+def test_grain_inside_only_counts_when_the_outline_holds_a_card(clean_view):
+    # grain inside the outline and none around: a photocopy, unless the outline is a print's edge
+    rng = np.random.default_rng(SEED + 23)
+    orig = clean_view.original.astype(np.float32)
+    grain = _colour_grain(*orig.shape[:2], rng)
+    inside_only = np.clip(orig + grain * _inside_mask(clean_view), 0, 255).astype(np.uint8)
+    copy_like = _same(clean_view, original=inside_only)
+    print_edge = _same(copy_like, warped=_card_in_a_bigger_outline(clean_view, 6.0))
+    assert recapture.grain_score(copy_like) < recapture.DEFAULT_THRESHOLD
+    assert recapture.grain_score(print_edge) >= recapture.DEFAULT_THRESHOLD
