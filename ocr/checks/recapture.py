@@ -14,8 +14,11 @@ much stronger than any card print measured.
 A printed photo's dots are rarely resolved sharply enough for peaks (they are small, blurred, or an
 inkjet's random dither), so a second cue looks at what they still leave: fine COLOURED grain on the
 card and on the desk printed around it (see `grain_measures`); either cue raises -9103.
-Not done: when the engine takes the print's own outline for the card's, the surround is the real
-desk and the grain cue cannot tell the print from a photocopy; a bezel / print-border cue."""
+When the engine took the print's own edge for the card's, the surround is the real desk and grain
+inside alone would also describe a photocopy; then the grain counts only if a card-shaped outline,
+turned to the found one, lies inside it (`nested_card`): the card seen within the print.
+Not done: a bezel / print-border cue; a card lying square to the print's edge inside a found print
+outline is not recognised as nested."""
 
 from __future__ import annotations
 
