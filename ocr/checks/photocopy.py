@@ -88,11 +88,125 @@ def sheet_score(view: CardView) -> float:
     return float(np.mean(sides)) if len(sides) >= 2 else 0.0
 
 
+def _strip(img: np.ndarray, m: np.ndarray, x0: int, y0: int, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Like `_local_warp`, but which pixels came from inside the frame is found by mapping the
+    window's pixel centres back, not by warping a full-size mask."""
+    t = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ m
+    out = cv2.warpPerspective(img, t, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    back = cv2.perspectiveTransform(np.stack([xx.ravel(), yy.ravel()], 1)[None], np.linalg.inv(t))[0]
+    ih, iw = img.shape[:2]
+    valid = ((back[:, 0] >= 0) & (back[:, 0] <= iw - 1) & (back[:, 1] >= 0) & (back[:, 1] <= ih - 1)).reshape(h, w)
+    return out, valid
+
+
+FLUSH_W = 400  # rectified card width for the edge profiles (1 px = 0.25% of the card's width)
+
+
+def edge_profiles(view: CardView) -> list[dict | None]:
+    """For each side of the outline (top, right, bottom, left): the lightness profile across the
+    card's edge, from 4% of the card's width inside to 9% outside, as the median along the middle
+    70% of the side, and what lies just outside: how light it is against the card's own light
+    areas next to it, how far it dips right at the edge (a shadow), its fine texture and colour.
+    None for a side whose surround is mostly outside the frame."""
+    quad = card_quad(view)
+    cw = FLUSH_W
+    ch = int(round(cw * float(np.linalg.norm(quad[3] - quad[0])) / max(1.0, float(np.linalg.norm(quad[1] - quad[0])))))
+    m = cv2.getPerspectiveTransform(quad, np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]]))
+    out_r, in_r = int(0.09 * cw), int(0.04 * cw)
+    res: list[dict | None] = []
+    for side in range(4):
+        if side == 0:
+            box = (int(0.15 * cw), -out_r, int(0.7 * cw), out_r + in_r)
+        elif side == 2:
+            box = (int(0.15 * cw), ch - in_r, int(0.7 * cw), out_r + in_r)
+        elif side == 1:
+            box = (cw - in_r, int(0.15 * ch), out_r + in_r, int(0.7 * ch))
+        else:
+            box = (-out_r, int(0.15 * ch), out_r + in_r, int(0.7 * ch))
+        strip, valid = _strip(view.original, m, *box)
+        lab = cv2.cvtColor(strip, cv2.COLOR_RGB2LAB).astype(np.float32)
+        # rows across the edge, inside first; columns along it
+        if side == 1:
+            lab, valid = lab.transpose(1, 0, 2), valid.T
+        elif side == 3:
+            lab, valid = lab.transpose(1, 0, 2)[::-1], valid.T[::-1]
+        elif side == 0:
+            lab, valid = lab[::-1], valid[::-1]
+        cols = valid.all(axis=0)
+        if cols.mean() < 0.4:
+            res.append(None)
+            continue
+        lab = lab[:, cols]
+        light = lab[..., 0]
+        prof = np.median(light, axis=1)
+        d = np.arange(len(prof)) - in_r
+        grad = np.abs(np.diff(prof))
+        grad[np.abs(d[:-1]) > 0.03 * cw] = 0
+        e = int(np.argmax(grad)) + 1 - in_r  # the first row outside the card's edge
+        o = prof[d >= e + 1]  # outward from the edge
+        # a sheet's own edge (or anything else) may lie close beyond the card: stop at a step
+        ref = float(np.median(o[int(0.005 * cw):int(0.015 * cw)]))
+        jump = np.flatnonzero(o[int(0.01 * cw):] < ref - 30)  # a drop: onto a darker surface
+        cut = int(0.01 * cw) + int(jump[0]) if len(jump) else len(o)
+        lo, hi = int(0.025 * cw), min(int(0.07 * cw), cut)
+        if hi - lo < 4:
+            lo = int(0.015 * cw)
+        if hi - lo < 4:
+            res.append(None)
+            continue
+        near = o[:lo - int(0.005 * cw)]
+        sel = (d >= e + 1 + lo) & (d < e + 1 + hi)
+        far = float(np.median(prof[sel]))
+        region = light[sel]
+        tex = float(np.std(region - cv2.GaussianBlur(region, (0, 0), 2)))
+        ab = np.median(lab[sel][..., 1:].reshape(-1, 2), axis=0) - 128
+        inner = light[(d < e - 0.005 * cw)]
+        res.append({"light": far, "rel": far - float(np.percentile(inner, 90)), "dip": float(near.min()) - far,
+                    "tex": tex, "chroma": float(np.hypot(ab[0], ab[1]))})
+    return res
+
+
+def _paper(side: dict) -> bool:
+    """Plain paper right at the card's edge: at least as light as the card's own light areas next
+    to it (a copy's white is toner-free paper, it cannot be lighter than the sheet it is printed
+    on), near neutral, smooth, with no shadow at the edge."""
+    return (side["rel"] >= PAPER_REL and side["dip"] > FLUSH_DIP and side["tex"] <= PAPER_TEX
+            and side["chroma"] <= PAPER_CHROMA and side["light"] >= PAPER_LIGHT)
+
+
+def flush_score(view: CardView) -> float:
+    """0-100: the card's printed area lies flush on a sheet of paper. At least two measurable sides
+    show paper at the edge, at least half of them, and the edge casts no shadow: over all
+    measurable sides the lightness just outside the edge stays, on average, within MEAN_DIP of the
+    paper further out. A real card is 0.76 mm thick and casts a shadow on some side under any
+    directed light (in development, clean cards on white paper averaged -5.7 even with a faint
+    shadow, copies -3.3 at worst, most near 0)."""
+    if view.quad is None:
+        return 0.0
+    sides = [s for s in edge_profiles(view) if s is not None]
+    if len(sides) < 2:
+        return 0.0
+    paper = sum(_paper(s) for s in sides)
+    frac = paper / len(sides)
+    if paper < 2 or frac < 0.5 or float(np.mean([s["dip"] for s in sides])) < MEAN_DIP:
+        return 0.0
+    return 50.0 + 40.0 * frac
+
+
+MEAN_DIP = -4.0
+FLUSH_DIP = -6.0
+PAPER_REL = -10.0
+PAPER_TEX = 3.5
+PAPER_CHROMA = 35.0
+PAPER_LIGHT = 120.0
+
+
 def score(view: CardView) -> int:
     # a card's back carries little or no printed colour (a grey chip panel, a tinted guilloche), so
     # its colourlessness says nothing; only the physical cue counts there
     grey_copy = 0.0 if view.side == "back" else logistic(-colour_extent(view), -GREY_EXTENT, 1.5)
-    colour_copy = 80.0 * sheet_score(view)
+    colour_copy = flush_score(view)
     cut_out = 0.0
     if max(grey_copy, colour_copy) < CUT_OUT_SCORE:  # it could not raise the score: save its time
         square, _ = corner_score(view)
@@ -101,6 +215,7 @@ def score(view: CardView) -> int:
 
 
 CUT_OUT_SCORE = 85.0
+POCKET_LIGHT = 140.0  # Lab L, 0-255: cut-out pockets measured >= 155 in development
 GREY_EXTENT = 12.5  # clean pale SG fronts measured >= 16 in development, grey copies mostly < 11
 
 
@@ -166,10 +281,14 @@ def corner_score(view: CardView) -> tuple[float, list]:
             continue  # card and surround alike: the pocket cannot tell
         d_out = float(np.linalg.norm(pocket - out))
         d_card = float(np.linalg.norm(pocket - edge))
-        found.append((d_out, d_card))
+        found.append((d_out, d_card, float(pocket[0])))
     if len(found) < 3:
         return 0.0, found
-    square = sum(1 for d_out, d_card in found if d_out > 2.0 * d_card and d_out > 15)
+    # square: the pocket is the card's own paper (close to the edge beside it, and light: uninked
+    # paper), clearly not the surround; a print's or a screen's picture corner shows what the
+    # first photo saw there, which is neither
+    square = sum(1 for d_out, d_card, light in found
+                 if d_out > 2.0 * d_card and d_out > 15 and d_card <= 40 and light >= POCKET_LIGHT)
     return square / len(found), found
 
 
