@@ -202,11 +202,42 @@ PAPER_CHROMA = 35.0
 PAPER_LIGHT = 120.0
 
 
+def speck_density(view: CardView) -> float:
+    """Toner specks: isolated dark dots on the card's light areas, per 100 000 light pixels of the
+    upright card. A copier drops stray toner (and prints the dust on its glass) as small dark dots
+    scattered over the paper; a card's own print has none there. A dot counts when it is small (at
+    most 5 x 5 px of the 856 px card), at least 30 levels darker than its closed surround, on a light
+    background, and alone (no other dark detail round it: not a letter, a guilloche line, a
+    halftone dot)."""
+    g = cv2.cvtColor(view.warped, cv2.COLOR_RGB2GRAY)[12:-12, 12:-12]
+    closed = cv2.morphologyEx(g, cv2.MORPH_CLOSE, _SPECK_KERNEL)
+    dark = closed.astype(np.int16) - g
+    light = closed >= 140
+    n, _, stats, centres = cv2.connectedComponentsWithStats(((dark >= 30) & light).astype(np.uint8), connectivity=8)
+    around = cv2.boxFilter((dark >= 12).astype(np.float32), -1, (13, 13), normalize=False)
+    count = 0
+    for i in range(1, n):
+        _, _, w, h, a = stats[i]
+        if a > 12 or w > 5 or h > 5:
+            continue
+        cx, cy = int(centres[i][0]), int(centres[i][1])
+        if around[cy, cx] - a > 3 + a:
+            continue
+        count += 1
+    return count / max(light.sum() / 1e5, 0.3)
+
+
+_SPECK_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
+
+
 def score(view: CardView) -> int:
     # a card's back carries little or no printed colour (a grey chip panel, a tinted guilloche), so
     # its colourlessness says nothing; only the physical cue counts there
     grey_copy = 0.0 if view.side == "back" else logistic(-colour_extent(view), -GREY_EXTENT, 1.5)
     colour_copy = flush_score(view)
+    # without an outline the whole frame is the card, shrunk: its small print looks like dots
+    specks = logistic(speck_density(view), SPECK_CENTRE * (1 if view.quad is not None else 3), 2.0)
+    colour_copy = max(colour_copy, specks)
     cut_out = 0.0
     if max(grey_copy, colour_copy) < CUT_OUT_SCORE:  # it could not raise the score: save its time
         square, _ = corner_score(view)
@@ -215,6 +246,7 @@ def score(view: CardView) -> int:
 
 
 CUT_OUT_SCORE = 85.0
+SPECK_CENTRE = 9.0  # specks per 1e5 light px: clean cards <= 2, other degradations <= 5, copies mostly 10-100
 POCKET_LIGHT = 140.0  # Lab L, 0-255: cut-out pockets measured >= 155 in development
 GREY_EXTENT = 12.5  # clean pale SG fronts measured >= 16 in development, grey copies mostly < 11
 
