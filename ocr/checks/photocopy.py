@@ -24,10 +24,15 @@ DEFAULT_THRESHOLD = 65
 
 def _white_balanced_lab(img: np.ndarray) -> np.ndarray:
     f = img.astype(np.float32)
-    lum = f.mean(axis=2)
-    bright = f[(lum >= np.percentile(lum, 85)) & (lum < 250)]
+    lum = cv2.transform(f, np.full((1, 3), 1.0 / 3.0, np.float32)).reshape(f.shape[:2])
+    flat = lum.ravel()
+    k = int(0.85 * (flat.size - 1))
+    cut = np.partition(flat, k)[k]
+    keep = (lum >= cut) & (lum < 250)
+    bright = f[keep]
     white = bright.mean(axis=0) if len(bright) > 20 else np.float32([255, 255, 255])
-    balanced = np.clip(f / np.maximum(white, 1) * 235.0, 0, 255).astype(np.uint8)
+    balanced = cv2.multiply(f, tuple(float(x) for x in (235.0 / np.maximum(white, 1))) + (0.0,))
+    balanced = np.clip(balanced, 0, 255).astype(np.uint8)
     return cv2.cvtColor(balanced, cv2.COLOR_RGB2LAB).astype(np.float32)
 
 
@@ -89,15 +94,10 @@ def sheet_score(view: CardView) -> float:
 
 
 def _strip(img: np.ndarray, m: np.ndarray, x0: int, y0: int, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
-    """Like `_local_warp`, but which pixels came from inside the frame is found by mapping the
-    window's pixel centres back, not by warping a full-size mask."""
+    """Like `_local_warp`, sampled (not averaged): each pixel as the camera recorded it."""
     t = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ m
     out = cv2.warpPerspective(img, t, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    back = cv2.perspectiveTransform(np.stack([xx.ravel(), yy.ravel()], 1)[None], np.linalg.inv(t))[0]
-    ih, iw = img.shape[:2]
-    valid = ((back[:, 0] >= 0) & (back[:, 0] <= iw - 1) & (back[:, 1] >= 0) & (back[:, 1] <= ih - 1)).reshape(h, w)
-    return out, valid
+    return out, _inside(img, t, w, h)
 
 
 FLUSH_W = 400  # rectified card width for the edge profiles (1 px = 0.25% of the card's width)
@@ -209,7 +209,7 @@ def speck_density(view: CardView) -> float:
     most 5 x 5 px of the 856 px card), at least 30 levels darker than its closed surround, on a light
     background, and alone (no other dark detail round it: not a letter, a guilloche line, a
     halftone dot)."""
-    g = cv2.cvtColor(view.warped, cv2.COLOR_RGB2GRAY)[12:-12, 12:-12]
+    g = cv2.cvtColor(resized(view.warped, SPECK_W), cv2.COLOR_RGB2GRAY)[12:-12, 12:-12]
     closed = cv2.morphologyEx(g, cv2.MORPH_CLOSE, _SPECK_KERNEL)
     dark = closed.astype(np.int16) - g
     light = closed >= 140
@@ -227,6 +227,7 @@ def speck_density(view: CardView) -> float:
     return count / max(light.sum() / 1e5, 0.3)
 
 
+SPECK_W = 856  # the engine's upright card width, which the dot sizes above are for
 _SPECK_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
 
 
@@ -266,8 +267,15 @@ def _local_warp(img: np.ndarray, m: np.ndarray, x0: int, y0: int, w: int, h: int
     inside the frame: only that window is resampled, not the whole card."""
     t = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ m
     out = cv2.warpPerspective(img, t, (w, h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT)
-    valid = cv2.warpPerspective(np.full(img.shape[:2], 255, np.uint8), t, (w, h), flags=cv2.INTER_NEAREST) > 0
-    return out, valid
+    return out, _inside(img, t, w, h)
+
+
+def _inside(img: np.ndarray, t: np.ndarray, w: int, h: int) -> np.ndarray:
+    """Which pixels of a w x h window warped by `t` map back inside the frame of `img`."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    back = cv2.perspectiveTransform(np.stack([xx.ravel(), yy.ravel()], 1)[None], np.linalg.inv(t))[0]
+    ih, iw = img.shape[:2]
+    return ((back[:, 0] >= 0) & (back[:, 0] <= iw - 1) & (back[:, 1] >= 0) & (back[:, 1] <= ih - 1)).reshape(h, w)
 
 
 def corner_score(view: CardView) -> tuple[float, list]:
@@ -316,11 +324,14 @@ def corner_score(view: CardView) -> tuple[float, list]:
         found.append((d_out, d_card, float(pocket[0])))
     if len(found) < 3:
         return 0.0, found
-    # square: the pocket is the card's own paper (close to the edge beside it, and light: uninked
-    # paper), clearly not the surround; a print's or a screen's picture corner shows what the
-    # first photo saw there, which is neither
-    square = sum(1 for d_out, d_card, light in found
-                 if d_out > 2.0 * d_card and d_out > 15 and d_card <= 40 and light >= POCKET_LIGHT)
+    # square: the pocket is the card's own paper (close to the edge beside it), clearly not the
+    # surround; and on at least two of them it is light, uninked paper. A print's or a screen's
+    # picture corner shows what the first photo saw there: not the edge (a print), or dark (a
+    # screen's picture of a desk)
+    square_at = [d_out > 2.0 * d_card and d_out > 15 and d_card <= 40 for d_out, d_card, _ in found]
+    if sum(1 for sq, (_, _, light) in zip(square_at, found) if sq and light >= POCKET_LIGHT) < 2:
+        return 0.0, found
+    square = sum(square_at)
     return square / len(found), found
 
 
