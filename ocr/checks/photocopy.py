@@ -237,7 +237,7 @@ def score(view: CardView) -> int:
     grey_copy = 0.0 if view.side == "back" else logistic(-colour_extent(view), -GREY_EXTENT, 1.5)
     colour_copy = flush_score(view)
     # without an outline the whole frame is the card, shrunk: its small print looks like dots
-    specks = logistic(speck_density(view), SPECK_CENTRE * (1 if view.quad is not None else 3), 2.0)
+    specks = logistic(speck_density(view), SPECK_CENTRE * (1 if view.quad is not None else 3), 1.5)
     colour_copy = max(colour_copy, specks)
     cut_out = 0.0
     if max(grey_copy, colour_copy) < CUT_OUT_SCORE:  # it could not raise the score: save its time
@@ -247,7 +247,7 @@ def score(view: CardView) -> int:
 
 
 CUT_OUT_SCORE = 85.0
-SPECK_CENTRE = 9.0  # specks per 1e5 light px: clean cards <= 2, other degradations <= 5, copies mostly 10-100
+SPECK_CENTRE = 7.0  # specks per 1e5 light px: fires from 7.9; clean <= 2.1, other degradations <= 4.1 in development
 POCKET_LIGHT = 140.0  # Lab L, 0-255: cut-out pockets measured >= 155 in development
 GREY_EXTENT = 12.5  # clean pale SG fronts measured >= 16 in development, grey copies mostly < 11
 
