@@ -4,11 +4,14 @@ Published pitfall: plain colourfulness missed 42% of real grey copies, because p
 casts and toner noise put colour into a grey copy. So colour is measured only after
 white-balancing to the card's own white (tint and cast divided out), on a card shrunk by area
 averaging (toner and sensor noise averaged out), as the extent of the card's printed colour (its
-most colourful 3%): a genuine card's inks (band, emblem, flag, portrait) keep it high, a grey copy
-leaves nothing. A colour copy keeps some colour, so for it the physical cue counts: the card lies
-on a sheet of paper - the outline is surrounded, on every side in the frame, by a bright, neutral,
-plain band, with no shadow step where a real card's thickness would cast one; or the copy was cut
-out of the paper, and its corners are square where an ID-1 card's are rounded."""
+most colourful 1%): a genuine card's inks (band, emblem, flag, portrait) keep it high, a grey copy
+leaves nothing. A colour copy keeps some colour, so for it the physical cues count:
+- the card's print lies flush on a sheet of paper: just outside its edge, on at least two sides,
+  plain paper at least as light as the card's own light areas (a copy's white is that paper), and
+  no shadow step at the edge, where a real card's 0.76 mm thickness casts one;
+- toner specks: isolated small dark dots scattered over the card's light areas;
+- the copy was cut out of the paper, and its corners are square where an ID-1 card's are rounded,
+  with the card's light paper in the corner pocket."""
 
 from __future__ import annotations
 
@@ -47,50 +50,6 @@ def colour_extent(view: CardView) -> float:
 
 
 EXTENT_WIDTH = 320
-
-
-def sheet_score(view: CardView) -> float:
-    """0-1: how much the card's surround looks like plain paper on every visible side."""
-    if view.quad is None:
-        return 0.0
-    quad = card_quad(view)
-    h, w = view.original.shape[:2]
-    step = max(1, int(np.ceil(max(h, w) / 360.0)))  # bands are coarse and measured by medians:
-    small = np.ascontiguousarray(view.original[::step, ::step])  # every step-th pixel will do
-    s = 1.0 / step
-    q = quad * s
-    cw = float(np.linalg.norm(q[1] - q[0]))
-    centre = q.mean(0)
-    inner = np.zeros(small.shape[:2], np.uint8)
-    cv2.fillConvexPoly(inner, q.astype(np.int32), 1)
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
-    card_px = lab[inner > 0]
-    card_l = float(np.percentile(card_px[:, 0], 90))
-    # the card's own lightest colour: on a copy it is the paper itself, tint and all
-    card_white = np.median(card_px[card_px[:, 0] >= card_l - 3], axis=0)
-    sides = []
-    for i in range(4):
-        a, b = q[i], q[(i + 1) % 4]
-        mid = (a + b) / 2
-        out = (mid - centre) / (np.linalg.norm(mid - centre) + 1e-6)
-        band = np.zeros_like(inner)
-        poly = np.array([a + out * cw * 0.03, b + out * cw * 0.03, b + out * cw * 0.12, a + out * cw * 0.12])
-        cv2.fillConvexPoly(band, poly.astype(np.int32), 1)
-        band &= (1 - inner)
-        near = np.zeros_like(inner)
-        cv2.fillConvexPoly(near, np.array([a + out * 1, b + out * 1, b + out * cw * 0.025, a + out * cw * 0.025]).astype(np.int32), 1)
-        near &= (1 - inner)
-        if band.sum() < 30 or near.sum() < 10:
-            continue  # this side runs out of the frame
-        px = lab[band > 0]
-        light = np.median(px[:, 0]) / max(card_l, 1)
-        chroma = float(np.median(np.hypot(px[:, 1] - 128, px[:, 2] - 128)))
-        texture = float(px[:, 0].std())
-        shadow = float(np.median(lab[..., 0][near > 0]) - np.median(px[:, 0]))  # negative under a shadow
-        same_as_card_white = float(np.linalg.norm(np.median(px, axis=0) - card_white)) <= 10
-        paper = light >= 0.85 and (chroma <= 10 or same_as_card_white) and texture <= 12 and shadow >= -6
-        sides.append(1.0 if paper else 0.0)
-    return float(np.mean(sides)) if len(sides) >= 2 else 0.0
 
 
 def _strip(img: np.ndarray, m: np.ndarray, x0: int, y0: int, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
