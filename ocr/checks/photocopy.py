@@ -129,9 +129,12 @@ def edge_profiles(view: CardView) -> list[dict | None]:
 def _paper(side: dict) -> bool:
     """Plain paper right at the card's edge: at least as light as the card's own light areas next
     to it (a copy's white is toner-free paper, it cannot be lighter than the sheet it is printed
-    on), near neutral, smooth, with no shadow at the edge."""
+    on), near neutral, smooth, with no shadow at the edge; and the card's own print next to the
+    edge is light, as a card's background is (an outline round a photo print holds the desk that
+    the first photo saw there: dark against the table round the print)."""
     return (side["rel"] >= PAPER_REL and side["dip"] > FLUSH_DIP and side["tex"] <= PAPER_TEX
-            and side["chroma"] <= PAPER_CHROMA and side["light"] >= PAPER_LIGHT)
+            and side["chroma"] <= PAPER_CHROMA and side["light"] >= PAPER_LIGHT
+            and side["light"] - side["rel"] >= PAPER_INNER)
 
 
 def flush_score(view: CardView) -> float:
@@ -159,6 +162,7 @@ PAPER_REL = -10.0
 PAPER_TEX = 3.5
 PAPER_CHROMA = 35.0
 PAPER_LIGHT = 120.0
+PAPER_INNER = 140.0  # Lab L of the card's light print by the edge: copies >= 147 in development
 
 
 def speck_density(view: CardView) -> float:
