@@ -291,7 +291,7 @@ def corner_score(view: CardView) -> tuple[float, list]:
     # surround; and on at least two of them it is light, uninked paper. A print's or a screen's
     # picture corner shows what the first photo saw there: not the edge (a print), or dark (a
     # screen's picture of a desk)
-    square_at = [d_out > 2.0 * d_card and d_out > 15 and d_card <= 40 for d_out, d_card, _ in found]
+    square_at = [d_out > 2.0 * d_card and d_out > 15 and d_card <= max(40.0, d_out / 4) for d_out, d_card, _ in found]
     if sum(1 for sq, (_, _, light) in zip(square_at, found) if sq and light >= POCKET_LIGHT) < 2:
         return 0.0, found
     square = sum(square_at)
