@@ -176,17 +176,16 @@ def speck_density(view: CardView) -> float:
     closed = cv2.morphologyEx(g, cv2.MORPH_CLOSE, _SPECK_KERNEL)
     dark = closed.astype(np.int16) - g
     light = closed >= 140
-    n, _, stats, centres = cv2.connectedComponentsWithStats(((dark >= 30) & light).astype(np.uint8), connectivity=8)
+    n, _, stats, centres = cv2.connectedComponentsWithStatsWithAlgorithm(((dark >= 30) & light).astype(np.uint8), 8, cv2.CV_32S,
+                                                                        cv2.CCL_GRANA)  # the fastest here
     around = cv2.boxFilter((dark >= 12).astype(np.float32), -1, (13, 13), normalize=False)
-    count = 0
-    for i in range(1, n):
-        _, _, w, h, a = stats[i]
-        if a > 12 or w > 5 or h > 5:
-            continue
-        cx, cy = int(centres[i][0]), int(centres[i][1])
-        if around[cy, cx] - a > 3 + a:
-            continue
-        count += 1
+    st = stats[1:]
+    area = st[:, cv2.CC_STAT_AREA]
+    small = (area <= 12) & (st[:, cv2.CC_STAT_WIDTH] <= 5) & (st[:, cv2.CC_STAT_HEIGHT] <= 5)
+    cx = centres[1:, 0].astype(int)
+    cy = centres[1:, 1].astype(int)
+    alone = around[cy, cx] - area <= 3 + area
+    count = int(np.sum(small & alone))
     return count / max(light.sum() / 1e5, 0.3)
 
 
