@@ -112,3 +112,13 @@ def test_printed_text_and_lines_are_not_counted_as_specks(clean_view):
         cv2.putText(warped, "....::::....::::....", (60, h // 3 + 30 * row), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (30, 30, 30), 1)
     cv2.line(warped, (40, h - 60), (w - 40, h - 60), (30, 30, 30), 1)
     assert photocopy.speck_density(dataclasses.replace(clean_view, warped=warped)) < photocopy.SPECK_CENTRE
+
+
+@pytest.mark.parametrize("quad", [
+    [[10, 10], [20, 20], [30, 30], [40, 40]],  # collinear: no card
+    [[-400, -300], [5000, -200], [5200, 4000], [-300, 3900]],  # far outside the frame on every side
+])
+def test_odd_outlines_give_a_score_and_no_error(clean_view, quad):
+    view = dataclasses.replace(clean_view, quad=np.float32(quad))
+    assert photocopy.edge_profiles(view) == [None] * 4
+    assert 0 <= photocopy.score(view) <= 100

@@ -69,6 +69,8 @@ def edge_profiles(view: CardView) -> list[dict | None]:
     areas next to it, how far it dips right at the edge (a shadow), its fine texture and colour.
     None for a side whose surround is mostly outside the frame."""
     quad = card_quad(view)
+    if abs(cv2.contourArea(quad)) < 1000:
+        return [None] * 4  # a degenerate outline: nothing to measure
     cw = FLUSH_W
     ch = int(round(cw * float(np.linalg.norm(quad[3] - quad[0])) / max(1.0, float(np.linalg.norm(quad[1] - quad[0])))))
     m = cv2.getPerspectiveTransform(quad, np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]]))
