@@ -4,11 +4,14 @@ Published pitfall: plain colourfulness missed 42% of real grey copies, because p
 casts and toner noise put colour into a grey copy. So colour is measured only after
 white-balancing to the card's own white (tint and cast divided out), on a card shrunk by area
 averaging (toner and sensor noise averaged out), as the extent of the card's printed colour (its
-most colourful 3%): a genuine card's inks (band, emblem, flag, portrait) keep it high, a grey copy
-leaves nothing. A colour copy keeps some colour, so for it the physical cue counts: the card lies
-on a sheet of paper - the outline is surrounded, on every side in the frame, by a bright, neutral,
-plain band, with no shadow step where a real card's thickness would cast one; or the copy was cut
-out of the paper, and its corners are square where an ID-1 card's are rounded."""
+most colourful 1%): a genuine card's inks (band, emblem, flag, portrait) keep it high, a grey copy
+leaves nothing. A colour copy keeps some colour, so for it the physical cues count:
+- the card's print lies flush on a sheet of paper: just outside its edge, on at least two sides,
+  plain paper at least as light as the card's own light areas (a copy's white is that paper), and
+  no shadow step at the edge, where a real card's 0.76 mm thickness casts one;
+- toner specks: isolated small dark dots scattered over the card's light areas;
+- the copy was cut out of the paper, and its corners are square where an ID-1 card's are rounded,
+  with the card's light paper in the corner pocket."""
 
 from __future__ import annotations
 
@@ -24,10 +27,15 @@ DEFAULT_THRESHOLD = 65
 
 def _white_balanced_lab(img: np.ndarray) -> np.ndarray:
     f = img.astype(np.float32)
-    lum = f.mean(axis=2)
-    bright = f[(lum >= np.percentile(lum, 85)) & (lum < 250)]
+    lum = cv2.transform(f, np.full((1, 3), 1.0 / 3.0, np.float32)).reshape(f.shape[:2])
+    flat = lum.ravel()
+    k = int(0.85 * (flat.size - 1))
+    cut = np.partition(flat, k)[k]
+    keep = (lum >= cut) & (lum < 250)
+    bright = f[keep]
     white = bright.mean(axis=0) if len(bright) > 20 else np.float32([255, 255, 255])
-    balanced = np.clip(f / np.maximum(white, 1) * 235.0, 0, 255).astype(np.uint8)
+    balanced = cv2.multiply(f, tuple(float(x) for x in (235.0 / np.maximum(white, 1))) + (0.0,))
+    balanced = np.clip(balanced, 0, 255).astype(np.uint8)
     return cv2.cvtColor(balanced, cv2.COLOR_RGB2LAB).astype(np.float32)
 
 
@@ -44,55 +52,157 @@ def colour_extent(view: CardView) -> float:
 EXTENT_WIDTH = 320
 
 
-def sheet_score(view: CardView) -> float:
-    """0-1: how much the card's surround looks like plain paper on every visible side."""
+def _strip(img: np.ndarray, m: np.ndarray, x0: int, y0: int, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Like `_local_warp`, sampled (not averaged): each pixel as the camera recorded it."""
+    t = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ m
+    out = cv2.warpPerspective(img, t, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    return out, _inside(img, t, w, h)
+
+
+FLUSH_W = 400  # rectified card width for the edge profiles (1 px = 0.25% of the card's width)
+
+
+def edge_profiles(view: CardView) -> list[dict | None]:
+    """For each side of the outline (top, right, bottom, left): the lightness profile across the
+    card's edge, from 4% of the card's width inside to 9% outside, as the median along the middle
+    70% of the side, and what lies just outside: how light it is against the card's own light
+    areas next to it, how far it dips right at the edge (a shadow), its fine texture and colour.
+    None for a side whose surround is mostly outside the frame."""
+    quad = card_quad(view)
+    if abs(cv2.contourArea(quad)) < 1000:
+        return [None] * 4  # a degenerate outline: nothing to measure
+    cw = FLUSH_W
+    ch = int(round(cw * float(np.linalg.norm(quad[3] - quad[0])) / max(1.0, float(np.linalg.norm(quad[1] - quad[0])))))
+    m = cv2.getPerspectiveTransform(quad, np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]]))
+    out_r, in_r = int(0.09 * cw), int(0.04 * cw)
+    res: list[dict | None] = []
+    for side in range(4):
+        if side == 0:
+            box = (int(0.15 * cw), -out_r, int(0.7 * cw), out_r + in_r)
+        elif side == 2:
+            box = (int(0.15 * cw), ch - in_r, int(0.7 * cw), out_r + in_r)
+        elif side == 1:
+            box = (cw - in_r, int(0.15 * ch), out_r + in_r, int(0.7 * ch))
+        else:
+            box = (-out_r, int(0.15 * ch), out_r + in_r, int(0.7 * ch))
+        strip, valid = _strip(view.original, m, *box)
+        lab = cv2.cvtColor(strip, cv2.COLOR_RGB2LAB).astype(np.float32)
+        # rows across the edge, inside first; columns along it
+        if side == 1:
+            lab, valid = lab.transpose(1, 0, 2), valid.T
+        elif side == 3:
+            lab, valid = lab.transpose(1, 0, 2)[::-1], valid.T[::-1]
+        elif side == 0:
+            lab, valid = lab[::-1], valid[::-1]
+        cols = valid.all(axis=0)
+        if cols.mean() < 0.4:
+            res.append(None)
+            continue
+        lab = lab[:, cols]
+        light = lab[..., 0]
+        prof = np.median(light, axis=1)
+        d = np.arange(len(prof)) - in_r
+        grad = np.abs(np.diff(prof))
+        grad[np.abs(d[:-1]) > 0.03 * cw] = 0
+        e = int(np.argmax(grad)) + 1 - in_r  # the first row outside the card's edge
+        o = prof[d >= e + 1]  # outward from the edge
+        # a sheet's own edge (or anything else) may lie close beyond the card: stop at a step
+        ref = float(np.median(o[int(0.005 * cw):int(0.015 * cw)]))
+        jump = np.flatnonzero(o[int(0.01 * cw):] < ref - 30)  # a drop: onto a darker surface
+        cut = int(0.01 * cw) + int(jump[0]) if len(jump) else len(o)
+        lo, hi = int(0.025 * cw), min(int(0.07 * cw), cut)
+        if hi - lo < 4:
+            lo = int(0.015 * cw)
+        if hi - lo < 4:
+            res.append(None)
+            continue
+        near = o[:lo - int(0.005 * cw)]
+        sel = (d >= e + 1 + lo) & (d < e + 1 + hi)
+        far = float(np.median(prof[sel]))
+        region = light[sel]
+        tex = float(np.std(region - cv2.GaussianBlur(region, (0, 0), 2)))
+        ab = np.median(lab[sel][..., 1:].reshape(-1, 2), axis=0) - 128
+        inner = light[(d < e - 0.005 * cw)]
+        res.append({"light": far, "rel": far - float(np.percentile(inner, 90)), "dip": float(near.min()) - far,
+                    "tex": tex, "chroma": float(np.hypot(ab[0], ab[1]))})
+    return res
+
+
+def _paper(side: dict) -> bool:
+    """Plain paper right at the card's edge: at least as light as the card's own light areas next
+    to it (a copy's white is toner-free paper, it cannot be lighter than the sheet it is printed
+    on), near neutral, smooth, with no shadow at the edge; and the card's own print next to the
+    edge is light, as a card's background is (an outline round a photo print holds the desk that
+    the first photo saw there: dark against the table round the print)."""
+    return (side["rel"] >= PAPER_REL and side["dip"] > FLUSH_DIP and side["tex"] <= PAPER_TEX
+            and side["chroma"] <= PAPER_CHROMA and side["light"] >= PAPER_LIGHT
+            and side["light"] - side["rel"] >= PAPER_INNER)
+
+
+def flush_score(view: CardView) -> float:
+    """0-100: the card's printed area lies flush on a sheet of paper. At least two measurable sides
+    show paper at the edge, at least half of them, and the edge casts no shadow: over all
+    measurable sides the lightness just outside the edge stays, on average, within MEAN_DIP of the
+    paper further out. A real card is 0.76 mm thick and casts a shadow on some side under any
+    directed light (in development, clean cards on white paper averaged -5.7 even with a faint
+    shadow, copies -3.3 at worst, most near 0)."""
     if view.quad is None:
         return 0.0
-    quad = card_quad(view)
-    h, w = view.original.shape[:2]
-    step = max(1, int(np.ceil(max(h, w) / 360.0)))  # bands are coarse and measured by medians:
-    small = np.ascontiguousarray(view.original[::step, ::step])  # every step-th pixel will do
-    s = 1.0 / step
-    q = quad * s
-    cw = float(np.linalg.norm(q[1] - q[0]))
-    centre = q.mean(0)
-    inner = np.zeros(small.shape[:2], np.uint8)
-    cv2.fillConvexPoly(inner, q.astype(np.int32), 1)
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
-    card_px = lab[inner > 0]
-    card_l = float(np.percentile(card_px[:, 0], 90))
-    # the card's own lightest colour: on a copy it is the paper itself, tint and all
-    card_white = np.median(card_px[card_px[:, 0] >= card_l - 3], axis=0)
-    sides = []
-    for i in range(4):
-        a, b = q[i], q[(i + 1) % 4]
-        mid = (a + b) / 2
-        out = (mid - centre) / (np.linalg.norm(mid - centre) + 1e-6)
-        band = np.zeros_like(inner)
-        poly = np.array([a + out * cw * 0.03, b + out * cw * 0.03, b + out * cw * 0.12, a + out * cw * 0.12])
-        cv2.fillConvexPoly(band, poly.astype(np.int32), 1)
-        band &= (1 - inner)
-        near = np.zeros_like(inner)
-        cv2.fillConvexPoly(near, np.array([a + out * 1, b + out * 1, b + out * cw * 0.025, a + out * cw * 0.025]).astype(np.int32), 1)
-        near &= (1 - inner)
-        if band.sum() < 30 or near.sum() < 10:
-            continue  # this side runs out of the frame
-        px = lab[band > 0]
-        light = np.median(px[:, 0]) / max(card_l, 1)
-        chroma = float(np.median(np.hypot(px[:, 1] - 128, px[:, 2] - 128)))
-        texture = float(px[:, 0].std())
-        shadow = float(np.median(lab[..., 0][near > 0]) - np.median(px[:, 0]))  # negative under a shadow
-        same_as_card_white = float(np.linalg.norm(np.median(px, axis=0) - card_white)) <= 10
-        paper = light >= 0.85 and (chroma <= 10 or same_as_card_white) and texture <= 12 and shadow >= -6
-        sides.append(1.0 if paper else 0.0)
-    return float(np.mean(sides)) if len(sides) >= 2 else 0.0
+    sides = [s for s in edge_profiles(view) if s is not None]
+    if len(sides) < 2:
+        return 0.0
+    paper = sum(_paper(s) for s in sides)
+    frac = paper / len(sides)
+    if paper < 2 or frac < 0.5 or float(np.mean([s["dip"] for s in sides])) < MEAN_DIP:
+        return 0.0
+    return 50.0 + 40.0 * frac
+
+
+MEAN_DIP = -4.0
+FLUSH_DIP = -6.0
+PAPER_REL = -10.0
+PAPER_TEX = 3.5
+PAPER_CHROMA = 35.0
+PAPER_LIGHT = 120.0
+PAPER_INNER = 140.0  # Lab L of the card's light print by the edge: copies >= 147 in development
+
+
+def speck_density(view: CardView) -> float:
+    """Toner specks: isolated dark dots on the card's light areas, per 100 000 light pixels of the
+    upright card. A copier drops stray toner (and prints the dust on its glass) as small dark dots
+    scattered over the paper; a card's own print has none there. A dot counts when it is small (at
+    most 5 x 5 px of the 856 px card), at least 30 levels darker than its closed surround, on a light
+    background, and alone (no other dark detail round it: not a letter, a guilloche line, a
+    halftone dot)."""
+    g = cv2.cvtColor(resized(view.warped, SPECK_W), cv2.COLOR_RGB2GRAY)[12:-12, 12:-12]
+    closed = cv2.morphologyEx(g, cv2.MORPH_CLOSE, _SPECK_KERNEL)
+    dark = closed.astype(np.int16) - g
+    light = closed >= 140
+    n, _, stats, centres = cv2.connectedComponentsWithStatsWithAlgorithm(((dark >= 30) & light).astype(np.uint8), 8, cv2.CV_32S,
+                                                                        cv2.CCL_GRANA)  # the fastest here
+    around = cv2.boxFilter((dark >= 12).astype(np.float32), -1, (13, 13), normalize=False)
+    st = stats[1:]
+    area = st[:, cv2.CC_STAT_AREA]
+    small = (area <= 12) & (st[:, cv2.CC_STAT_WIDTH] <= 5) & (st[:, cv2.CC_STAT_HEIGHT] <= 5)
+    cx = centres[1:, 0].astype(int)
+    cy = centres[1:, 1].astype(int)
+    alone = around[cy, cx] - area <= 3 + area
+    count = int(np.sum(small & alone))
+    return count / max(light.sum() / 1e5, 0.3)
+
+
+SPECK_W = 856  # the engine's upright card width, which the dot sizes above are for
+_SPECK_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
 
 
 def score(view: CardView) -> int:
     # a card's back carries little or no printed colour (a grey chip panel, a tinted guilloche), so
     # its colourlessness says nothing; only the physical cue counts there
     grey_copy = 0.0 if view.side == "back" else logistic(-colour_extent(view), -GREY_EXTENT, 1.5)
-    colour_copy = 80.0 * sheet_score(view)
+    colour_copy = flush_score(view)
+    # without an outline the whole frame is the card, shrunk: its small print looks like dots
+    specks = logistic(speck_density(view), SPECK_CENTRE * (1 if view.quad is not None else 3), 1.5)
+    colour_copy = max(colour_copy, specks)
     cut_out = 0.0
     if max(grey_copy, colour_copy) < CUT_OUT_SCORE:  # it could not raise the score: save its time
         square, _ = corner_score(view)
@@ -101,6 +211,8 @@ def score(view: CardView) -> int:
 
 
 CUT_OUT_SCORE = 85.0
+SPECK_CENTRE = 7.0  # specks per 1e5 light px: fires from 7.9; clean <= 2.1, other degradations <= 4.1 in development
+POCKET_LIGHT = 140.0  # Lab L, 0-255: cut-out pockets measured >= 155 in development
 GREY_EXTENT = 12.5  # clean pale SG fronts measured >= 16 in development, grey copies mostly < 11
 
 
@@ -119,8 +231,15 @@ def _local_warp(img: np.ndarray, m: np.ndarray, x0: int, y0: int, w: int, h: int
     inside the frame: only that window is resampled, not the whole card."""
     t = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ m
     out = cv2.warpPerspective(img, t, (w, h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT)
-    valid = cv2.warpPerspective(np.full(img.shape[:2], 255, np.uint8), t, (w, h), flags=cv2.INTER_NEAREST) > 0
-    return out, valid
+    return out, _inside(img, t, w, h)
+
+
+def _inside(img: np.ndarray, t: np.ndarray, w: int, h: int) -> np.ndarray:
+    """Which pixels of a w x h window warped by `t` map back inside the frame of `img`."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    back = cv2.perspectiveTransform(np.stack([xx.ravel(), yy.ravel()], 1)[None], np.linalg.inv(t))[0]
+    ih, iw = img.shape[:2]
+    return ((back[:, 0] >= 0) & (back[:, 0] <= iw - 1) & (back[:, 1] >= 0) & (back[:, 1] <= ih - 1)).reshape(h, w)
 
 
 def corner_score(view: CardView) -> tuple[float, list]:
@@ -166,10 +285,17 @@ def corner_score(view: CardView) -> tuple[float, list]:
             continue  # card and surround alike: the pocket cannot tell
         d_out = float(np.linalg.norm(pocket - out))
         d_card = float(np.linalg.norm(pocket - edge))
-        found.append((d_out, d_card))
+        found.append((d_out, d_card, float(pocket[0])))
     if len(found) < 3:
         return 0.0, found
-    square = sum(1 for d_out, d_card in found if d_out > 2.0 * d_card and d_out > 15)
+    # square: the pocket is the card's own paper (close to the edge beside it), clearly not the
+    # surround; and on at least two of them it is light, uninked paper. A print's or a screen's
+    # picture corner shows what the first photo saw there: not the edge (a print), or dark (a
+    # screen's picture of a desk)
+    square_at = [d_out > 2.0 * d_card and d_out > 15 and d_card <= max(40.0, d_out / 4) for d_out, d_card, _ in found]
+    if sum(1 for sq, (_, _, light) in zip(square_at, found) if sq and light >= POCKET_LIGHT) < 2:
+        return 0.0, found
+    square = sum(square_at)
     return square / len(found), found
 
 
