@@ -1,6 +1,6 @@
 """Benchmark of the card warnings (WarnCardInfos) through the full offline engine.
 
-    python bench/warnings.py [--per-kind 6] [--seed 31337] [--cards 24]
+    python bench/warnings.py [--per-kind 20] [--seed 31337] [--cards 24]
 
 Cards come from the generator (``ocr.synth``), fronts of every kind, MY and SG. Each of the
 degradations in ``ocr.synth.degrade`` is applied to ``--per-kind`` photos and as many clean photos
@@ -11,8 +11,8 @@ bench/results/warnings.md: precision, recall and F1 per code, the false-warning 
 cards, recall per degradation kind, and the time the checks take per card. Raw per-image scores go
 to bench/out/warnings.json for choosing thresholds.
 
-The development seed used while writing the checks was 7 (tests/ use their own); the default here
-is a different one, so the figures are not measured on the images the checks were tuned on.
+The checks were developed on seeds 7, 1001 and 2002 (tests/ use their own). Report figures only from
+a seed not used in development, given on the command line; the one used is written into the report.
 """
 
 import sys
@@ -148,28 +148,24 @@ NOTES = """## Notes
   problem from its physics (camera blur; specular glare; copier tone, toner grain, halftone, paper
   tint, the card on a sheet or cut out; a screen's subpixel grid and bezel; a print's dot screen and
   border; editor traces; a thumb, sticker, pen/coin/keys, a corner out of frame). The degradations
-  were written without reference to the detectors. Round 2 (branch warn2) developed on seed 7
-  (`--per-kind 6`, views kept by `bench/warnings_views.py`) plus 240 extra clean shots (seed 8,
-  true outline, no engine) and generated clean crops of card backs; the figures here are from a
-  seed not used before (see the command line above). One intermediate run on seed 271828 was
-  looked at (its table): it showed a check crashing a recognition (fixed), checks over 100 ms under
-  contention (sped up) and screen recaptures missed (the stand-alone moire centre was moved to the
-  middle of the development gap, 3.95 -> 3.85); no threshold was chosen from it. Round 1 was developed on seed 7 and reported on
-  seed 31337 (8.8% clean false warnings, F1 0.38-0.84).
+  were written without reference to the detectors.
+- Round 3 (this table) was developed on seed 1001 (12 per degradation, views kept by
+  `bench/warnings_views.py`), checked on seed 2002 (4 per degradation; a few rules were added after
+  looking at it, so it is not fully unseen) and on each developer's own seeds; the figures above are
+  from a seed none of them used, with 20 images per degradation so that one image moves a per-code
+  F1 by about 0.01 rather than 0.05. Rounds 1-2 reported on seeds 31337 and 424242 with 6 per
+  degradation (clean false warnings 8.8% / 2.0%; F1 0.38-0.88).
+- Changed this round besides the checks: a card whose outline is found but nothing on it can be read
+  because it is blurred is now answered with -9108 and empty fields (before, the engine refused it as
+  "no card" and it counted as a miss); in the generator, an edit of a phone's JPEG is now painted
+  after the phone's save (it was painted before, so the edited field was compressed twice like the
+  rest); fonts-liberation, which the generator's narrow face comes from, is installed by
+  `make` (a fresh machine had only liberation2).
 - Timing is `run_checks` inside the engine, two benchmark processes on the 2-core box alongside the
-  engine's own OCR (and other work on the box), so it includes contention; re-scoring the stored
-  development views in one process gave a median of about 60 ms and a p95 of about 90 ms per card.
+  engine's own OCR, so it includes contention.
 - No real public card samples were available offline: nothing here is measured on real photos.
-- Changed in the generator this round: a photocopy cut out of the paper now has the square corners
-  its docstring promised (75%; 25% trimmed round) - before, the placement step rounded every sheet
-  like a card.
-- Known gaps: recaptured prints (inkjet dither has no periodic peak; no print-border cue);
-  colour photocopies on a sheet that does not show all round, and cut-outs trimmed round (only the
-  paper-sheet and square-corner cues); stickers the colour of the card, or over the portrait, and
-  objects touching the card's edge (the patch cue needs a plain patch with a clear step, inside the
-  card, and the portrait found); pasted text on a clipped white area and edits on scans/crops with
-  no outline (the noise test needs a camera's noise); images where the engine found no outline
-  count as misses for every code.
+  Double JPEG compression (one of the -9104 cues) also marks a genuine photo that a messaging app
+  re-compressed without resizing; in this set every clean photo is a single camera save.
 """
 
 
@@ -233,7 +229,7 @@ def report(rows, args, wall: float) -> str:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--per-kind", type=int, default=6)
+    ap.add_argument("--per-kind", type=int, default=20)
     ap.add_argument("--seed", type=int, default=31337)
     ap.add_argument("--cards", type=int, default=24)
     ap.add_argument("--procs", type=int, default=2)
