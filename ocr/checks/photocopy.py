@@ -74,11 +74,21 @@ def _shrunk(img: np.ndarray, width: int) -> np.ndarray:
     return cv2.resize(img, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_LINEAR)
 
 
-def colour_extent(view: CardView) -> float:
+def colour_extent(view: CardView, broad: bool = True) -> float:
+    """How far the card's printed colour reaches: the chroma of its most colourful 1%, white-
+    balanced to the card's own white, on the card at 320 px (`broad=False`: thin coloured print
+    counts) or averaged over 4 x 4 px blocks of it (each about 1% of the card's width, about 0.9 mm;
+    the default). The broad measure is what tells a grey copy: a genuine card's colour lies in
+    areas (band, emblem, flag, portrait, label blocks) that keep it when averaged, also when the
+    photo is blurred; what colour a grey copy shows comes in fine grain (toner, a halftone screen's
+    moire, chromatic noise) that the averaging takes out."""
     lab = _white_balanced_lab(_shrunk(view.warped, EXTENT_WIDTH))
     lab = lab[8:-8, 8:-8]  # the outline's edge may hold a sliver of background
-    # the top 1% at 320 px: a pale tinted card (SG) carries its colour in thin printed labels and
-    # headings, which a coarser image or a broader percentile averages into the tint that the
+    if broad:
+        h, w = lab.shape[:2]
+        lab = cv2.resize(lab[:h - h % 4, :w - w % 4], (w // 4, h // 4), interpolation=cv2.INTER_AREA)
+    # the top 1%: a pale tinted card (SG) carries its colour in thin printed labels and headings
+    # and a few small colour areas, which a broader percentile averages into the tint that the
     # white balance then takes out
     return _chroma_percentile(lab, 99)
 
@@ -295,7 +305,7 @@ _SPECK_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
 def score(view: CardView) -> int:
     # a card's back carries little or no printed colour (a grey chip panel, a tinted guilloche), so
     # its colourlessness says nothing; only the physical cue counts there
-    grey_copy = 0.0 if view.side == "back" else logistic(-colour_extent(view), -GREY_EXTENT, 1.5)
+    grey_copy = 0.0 if view.side == "back" else logistic(-colour_extent(view), -GREY_EXTENT, 1.0)
     colour_copy = flush_score(view)
     # without an outline the whole frame is the card, shrunk: its small print looks like dots
     specks = logistic(speck_density(view), SPECK_CENTRE * (1 if view.quad is not None else 3), 1.5)
@@ -310,7 +320,11 @@ def score(view: CardView) -> int:
 CUT_OUT_SCORE = 85.0
 SPECK_CENTRE = 7.0  # specks per 1e5 light px: fires from 7.9; clean <= 2.1, other degradations <= 4.1 in development
 POCKET_LIGHT = 140.0  # Lab L, 0-255: cut-out pockets measured >= 155 in development
-GREY_EXTENT = 12.5  # clean pale SG fronts measured >= 16 in development, grey copies mostly < 11
+# broad colour extent (4 x 4 blocks at 320 px): fires below 9.4. In dev1001 grey copies measured
+# <= 5.7 (one more at 34: an outline that takes in a coloured desk), every other front >= 14.0
+# (a colour-faded photo print, a defocused pale SG card; clean >= 15.0): 10 sits in that gap,
+# nearer the copies
+GREY_EXTENT = 10.0
 
 
 
