@@ -3,9 +3,10 @@
 Published pitfall: plain colourfulness missed 42% of real grey copies, because paper tint, colour
 casts and toner noise put colour into a grey copy. So colour is measured only after
 white-balancing to the card's own white (tint and cast divided out), on a card shrunk by area
-averaging (toner and sensor noise averaged out), as the extent of the card's printed colour (its
-most colourful 1%): a genuine card's inks (band, emblem, flag, portrait) keep it high, a grey copy
-leaves nothing. A colour copy keeps some colour, so for it the physical cues count:
+averaging to blocks about 1% of its width (toner grain, a halftone screen's moire and sensor noise
+averaged out), as the extent of the card's printed colour (its most colourful 1%): a genuine
+card's inks lie in areas (band, emblem, flag, portrait, label blocks) that keep it high even in a
+blurred photo, a grey copy leaves nothing. A colour copy keeps some colour, so for it the physical cues count:
 - the card's print lies flush on a sheet of paper: just outside its edge, on at least two sides,
   plain paper at least as light as the card's own light areas (a copy's white is that paper), and
   no shadow step at the edge, where a real card's 0.76 mm thickness casts one;
