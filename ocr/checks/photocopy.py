@@ -205,8 +205,7 @@ def _light_sides(view: CardView) -> int:
     """A quick look before the edge profiles: on how many sides something as light as paper could
     lie just outside the outline. Each side's surround is sampled at 24 points along its middle
     70%, 1.5% to 7% of the card's width out; a side counts when at some distance the median
-    lightness comes within GATE_MARGIN of PAPER_LIGHT (sides mostly outside the frame count, as
-    the profiles decide about them)."""
+    lightness reaches GATE_LIGHT."""
     quad = card_quad(view)
     if abs(cv2.contourArea(quad)) < 1000:
         return 0
@@ -233,15 +232,13 @@ def _light_sides(view: CardView) -> int:
     n = 0
     for side in range(4):
         ok = valid[side].all(axis=0)
-        if ok.mean() < 0.4:
-            n += 1
-            continue
-        if max(float(np.median(row[ok])) for row in light[side]) >= PAPER_LIGHT - GATE_MARGIN:
+        if ok.mean() < 0.3:
+            continue  # mostly outside the frame: no edge profile either
+        if max(float(np.median(row[ok])) for row in light[side]) >= GATE_LIGHT:
             n += 1
     return n
 
 
-GATE_MARGIN = 25.0
 
 
 def flush_score(view: CardView) -> float:
@@ -270,6 +267,10 @@ PAPER_TEX = 3.5
 PAPER_CHROMA = 35.0
 PAPER_LIGHT = 120.0
 PAPER_INNER = 140.0  # Lab L of the card's light print by the edge: copies >= 147 in development
+# A paper side is at least PAPER_LIGHT and at most 10 (-PAPER_REL) darker than the card's light
+# print by the edge, which is at least PAPER_INNER: so at least 130. The quick look's medians are
+# taken at fixed distances, not in the band past the edge that the profiles find: 20 to spare.
+GATE_LIGHT = max(PAPER_LIGHT, PAPER_INNER + PAPER_REL) - 20.0
 
 
 def speck_density(view: CardView) -> float:
@@ -284,19 +285,32 @@ def speck_density(view: CardView) -> float:
     dark = cv2.subtract(closed, g)  # a closing never darkens: no saturation
     light = cv2.threshold(closed, 139, 1, cv2.THRESH_BINARY)[1]
     dots = cv2.bitwise_and(cv2.threshold(dark, 29, 1, cv2.THRESH_BINARY)[1], light)
-    n, _, stats, centres = cv2.connectedComponentsWithStatsWithAlgorithm(dots, 8, cv2.CV_32S, cv2.CCL_GRANA)  # the fastest here
+    # 16-bit labels when they cannot overflow: half the memory to fault in
+    ltype = cv2.CV_16U if cv2.countNonZero(dots) < 65535 else cv2.CV_32S
+    n, _, stats, centres = cv2.connectedComponentsWithStatsWithAlgorithm(dots, 8, ltype, cv2.CCL_GRANA)  # the fastest here
     st = stats[1:]
     area = st[:, cv2.CC_STAT_AREA]
     small = (area <= 12) & (st[:, cv2.CC_STAT_WIDTH] <= 5) & (st[:, cv2.CC_STAT_HEIGHT] <= 5)
-    # dark detail in the 13 x 13 px round each small dot, from an integral image read at the dots
-    # only (a box filter over the whole card cost more than the rest of the test)
-    ii = cv2.integral(cv2.copyMakeBorder(cv2.threshold(dark, 11, 1, cv2.THRESH_BINARY)[1], 6, 6, 6, 6, cv2.BORDER_REFLECT_101))
+    # dark detail in the 13 x 13 px round each small dot (mirrored at the border), read at the dots
+    # only: a box filter or an integral image over the whole card cost more than the rest
     cx = centres[1:, 0].astype(int)[small]
     cy = centres[1:, 1].astype(int)[small]
-    around = ii[cy + 13, cx + 13] - ii[cy, cx + 13] - ii[cy + 13, cx] + ii[cy, cx]
+    hh, ww = g.shape
+    off = np.arange(-6, 7)
+    ys, xs = _mirror(cy[:, None] + off, hh), _mirror(cx[:, None] + off, ww)
+    fine = cv2.threshold(dark, 11, 1, cv2.THRESH_BINARY)[1]
     a = area[small]
-    count = int(np.sum(around - a <= 3 + a))
+    count = 0
+    for i in range(0, len(a), 2000):  # bounded memory whatever the number of dots
+        around = fine[ys[i:i + 2000, :, None], xs[i:i + 2000, None, :]].sum(axis=(1, 2), dtype=np.int32)
+        count += int(np.sum(around - a[i:i + 2000] <= 3 + a[i:i + 2000]))
     return count / max(cv2.countNonZero(light) / 1e5, 0.3)
+
+
+def _mirror(i: np.ndarray, n: int) -> np.ndarray:
+    """Indices reflected at the ends of 0..n-1 without repeating the end (OpenCV's BORDER_REFLECT_101)."""
+    i = np.abs(i)
+    return np.where(i > n - 1, 2 * (n - 1) - i, i)
 
 
 SPECK_W = 856  # the engine's upright card width, which the dot sizes above are for
@@ -365,29 +379,34 @@ def corner_score(view: CardView) -> tuple[float, list]:
     dst = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
     m_inv = np.linalg.inv(cv2.getPerspectiveTransform(quad, dst))
     r = 0.037 * cw  # the rounding radius
+    # every patch of the four corners (pocket, card edge, two of the surround), resampled at once
+    specs = []  # corner, which, x, y, half
+    for c, ((cx, cy), (sx, sy)) in enumerate(zip(dst, ((1, 1), (-1, 1), (-1, -1), (1, -1)))):
+        for which, (u, v, half) in enumerate(((0.15 * r, 0.15 * r, 0.08 * r),  # between the rounding (0.29 r in) and the corner
+                                              (1.6 * r, 1.6 * r, 0.4 * r),  # the card itself, near the corner
+                                              # the surround, clear of any paper margin: beyond the corner along both sides
+                                              (-0.09 * cw, 2.0 * r, 0.4 * r), (2.0 * r, -0.09 * cw, 0.4 * r))):
+            specs.append((c, which, int(cx + sx * u), int(cy + sy * v), max(1, int(half))))
+    box = np.float32([[-1, -1], [1, -1], [1, 1], [-1, 1]])
+    inside = _inside_pts(view.original, m_inv, np.concatenate([np.float32([x, y]) + box * h for _, _, x, y, h in specs]))
+    inside = inside.reshape(len(specs), 4).all(axis=1)
+    grids = [np.mgrid[y - h:y + h + 1, x - h:x + h + 1].astype(np.float32).reshape(2, -1) for _, _, x, y, h in specs]
+    sizes = [g.shape[1] for g in grids]
+    pts = np.concatenate(grids, axis=1)
+    lab = cv2.cvtColor(_sample(view.original, m_inv, pts[1][None], pts[0][None]), cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+    starts = np.cumsum([0] + sizes[:-1])
+    meds: dict[tuple[int, int], np.ndarray] = {}
+    for n in set(sizes):  # patches of one size together: one median call each
+        group = [i for i, sz in enumerate(sizes) if sz == n and inside[i]]
+        if group:
+            stack = np.stack([lab[starts[i]:starts[i] + n] for i in group])
+            for i, med in zip(group, np.median(stack, axis=1)):
+                meds[(specs[i][0], specs[i][1])] = med
     found = []
-    for (cx, cy), (sx, sy) in zip(dst, ((1, 1), (-1, 1), (-1, -1), (1, -1))):
-
-        def patch(u: float, v: float, half: float) -> np.ndarray | None:
-            x, y = int(cx + sx * u), int(cy + sy * v)
-            h = max(1, int(half))
-            corners = np.float32([[x - h, y - h], [x + h, y - h], [x + h, y + h], [x - h, y + h]])
-            if not _inside_pts(view.original, m_inv, corners).all():
-                return None
-            yy, xx = np.mgrid[y - h:y + h + 1, x - h:x + h + 1].astype(np.float32)
-            lab = cv2.cvtColor(_sample(view.original, m_inv, xx, yy), cv2.COLOR_RGB2LAB)
-            return np.median(lab.reshape(-1, 3).astype(np.float32), axis=0)
-
-        pocket = patch(0.15 * r, 0.15 * r, 0.08 * r)  # between the rounding (0.29 r in) and the corner
-        if pocket is None:
-            continue
-        edge = patch(1.6 * r, 1.6 * r, 0.4 * r)  # the card itself, near the corner
-        if edge is None:
-            continue
-        # the surround, clear of any paper margin: beyond the corner along both sides
-        outs = [patch(-0.09 * cw, 2.0 * r, 0.4 * r), patch(2.0 * r, -0.09 * cw, 0.4 * r)]
-        outs = [o for o in outs if o is not None]
-        if not outs:
+    for c in range(4):
+        pocket, edge = meds.get((c, 0)), meds.get((c, 1))
+        outs = [meds[(c, w)] for w in (2, 3) if (c, w) in meds]
+        if pocket is None or edge is None or not outs:
             continue
         out = np.median(outs, axis=0)
         if float(np.linalg.norm(out - edge)) < 20:
