@@ -6,7 +6,8 @@ white-balancing to the card's own white (tint and cast divided out), on a card s
 averaging to blocks about 1% of its width (toner grain, a halftone screen's moire and sensor noise
 averaged out), as the extent of the card's printed colour (its most colourful 1%): a genuine
 card's inks lie in areas (band, emblem, flag, portrait, label blocks) that keep it high even in a
-blurred photo, a grey copy leaves nothing. A colour copy keeps some colour, so for it the physical cues count:
+blurred photo, a grey copy leaves nothing. A colour copy keeps some colour, so for it the
+physical cues count:
 - the card's print lies flush on a sheet of paper: just outside its edge, on at least two sides,
   plain paper at least as light as the card's own light areas (a copy's white is that paper), and
   no shadow step at the edge, where a real card's 0.76 mm thickness casts one;
@@ -456,10 +457,9 @@ def refined_quad(view: CardView) -> np.ndarray | None:
             start, length, a0 = int(0.15 * ch), int(0.7 * ch), x_edge - reach
         idx = np.linspace(0, length - 1, 24).astype(int)
         pos = (start + idx[:, None] + np.arange(-k, k + 1)[None]).astype(np.float32).reshape(-1)  # along the side
-        if side in (0, 2):
-            xs, ys = np.broadcast_to(pos[:, None], (len(pos), len(across))), np.broadcast_to(a0 + across[None], (len(pos), len(across)))
-        else:
-            xs, ys = np.broadcast_to(a0 + across[None], (len(pos), len(across))), np.broadcast_to(pos[:, None], (len(pos), len(across)))
+        shape = (len(pos), len(across))
+        along_g, across_g = np.broadcast_to(pos[:, None], shape), np.broadcast_to(a0 + across[None], shape)
+        xs, ys = (along_g, across_g) if side in (0, 2) else (across_g, along_g)
         block = cv2.GaussianBlur(_sample(view.original, m_inv, xs, ys).astype(np.float32), (9, 2 * k + 1), 1.0)
         prof = block[k::2 * k + 1]  # the centre profile of each group, smoothed by its neighbours only
         centre = (start + idx).astype(np.float32)
