@@ -63,3 +63,18 @@ def test_a_faded_colour_card_orders_between_the_genuine_card_and_a_grey_one(clea
     extents = [photocopy.colour_extent(_with_warped(clean_view, grey + (w - grey) * k)) for k in (1.0, 0.5, 0.0)]
     assert extents[0] > extents[1] > extents[2]
     assert extents[2] < 2
+
+
+@pytest.mark.parametrize("step", [14, 28])  # ~2300 dots (read from an integral image) and ~550 (read at the dots)
+def test_specks_are_counted_alike_however_many(clean_view, step):
+    warped = np.full_like(clean_view.warped, 225)
+    h, w = warped.shape[:2]
+    placed = 0
+    for y in range(20, h - 20, step):
+        for x in range(20, w - 20, step):
+            cv2.circle(warped, (x, y), 1, (40, 40, 40), -1)
+            placed += 1
+    sh, sw = round(h * photocopy.SPECK_W / w), photocopy.SPECK_W  # measured on the card at this width
+    light_px = (sh - 24) * (sw - 24)
+    expected = placed / (light_px / 1e5)
+    assert photocopy.speck_density(_with_warped(clean_view, warped)) == pytest.approx(expected, rel=0.05)

@@ -293,18 +293,20 @@ def speck_density(view: CardView) -> float:
     area = st[:, cv2.CC_STAT_AREA]
     small = (area <= 12) & (st[:, cv2.CC_STAT_WIDTH] <= 5) & (st[:, cv2.CC_STAT_HEIGHT] <= 5)
     # dark detail in the 13 x 13 px round each small dot (mirrored at the border), read at the dots
-    # only: a box filter or an integral image over the whole card cost more than the rest
+    # only: usually a few hundred, where a box filter or an integral image over the whole card
+    # costs more than the rest; a screen's moire can give thousands, then the integral image
+    fine = cv2.threshold(dark, 11, 1, cv2.THRESH_BINARY)[1]
     cx = centres[1:, 0].astype(int)[small]
     cy = centres[1:, 1].astype(int)[small]
-    hh, ww = g.shape
-    off = np.arange(-6, 7)
-    ys, xs = _mirror(cy[:, None] + off, hh), _mirror(cx[:, None] + off, ww)
-    fine = cv2.threshold(dark, 11, 1, cv2.THRESH_BINARY)[1]
     a = area[small]
-    count = 0
-    for i in range(0, len(a), 2000):  # bounded memory whatever the number of dots
-        around = fine[ys[i:i + 2000, :, None], xs[i:i + 2000, None, :]].sum(axis=(1, 2), dtype=np.int32)
-        count += int(np.sum(around - a[i:i + 2000] <= 3 + a[i:i + 2000]))
+    if len(a) > 1000:
+        ii = cv2.integral(cv2.copyMakeBorder(fine, 6, 6, 6, 6, cv2.BORDER_REFLECT_101))
+        around = ii[cy + 13, cx + 13] - ii[cy, cx + 13] - ii[cy + 13, cx] + ii[cy, cx]
+    else:
+        off = np.arange(-6, 7)
+        ys, xs = _mirror(cy[:, None] + off, g.shape[0]), _mirror(cx[:, None] + off, g.shape[1])
+        around = fine[ys[:, :, None], xs[:, None, :]].sum(axis=(1, 2), dtype=np.int32)
+    count = int(np.sum(around - a <= 3 + a))
     return count / max(cv2.countNonZero(light) / 1e5, 0.3)
 
 
