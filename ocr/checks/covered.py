@@ -330,6 +330,15 @@ PATCH_WIDTH = 320
 PATCH_STEP = 28.0
 PATCH_MIN = 0.005  # of the card: a label over one line of text
 PATCH_STEP_RAGGED = 45.0
+# A solid patch in the column of printed lines (left edge within ALIGN px, at 320 px wide, of where
+# the line next above or below starts): 15-48 for the labels of the development views, nothing of
+# a clean card or another problem passes with 10 and ALIGN 7.
+PATCH_STEP_ALIGNED = 15.0
+ALIGN = 4.0
+# Lab distance from the card's background (its largest plain area) that a small patch must have: a
+# plain strip of background boxed in by lines of text stands out from the text round it, not from
+# the card (3 on a screen recapture of the validation views; small labels of development >= 24).
+PATCH_FROM_BG = 10.0
 PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex
 # Where the card prints its holder's photo, as fractions of the upright card (the engine's regions).
 PHOTO_RIGHT = (0.58, 0.12, 1.0, 0.90)  # MyKad family
@@ -374,6 +383,46 @@ def _surround_lab(view: CardView) -> np.ndarray | None:
     return np.median(lab[ring], axis=0)
 
 
+def _text_boxes(view: CardView, s: float) -> list[tuple[float, float, float, float]]:
+    """The OCR lines' boxes (x0, y0, x1, y1) in the resized card."""
+    out = []
+    for tl in view.text_lines:
+        pts = np.asarray(tl.box, np.float32) * s
+        x0, y0 = pts.min(0)
+        x1, y1 = pts.max(0)
+        out.append((float(x0), float(y0), float(x1), float(y1)))
+    return out
+
+
+def _in_text_column(box: tuple[int, int, int, int], lines: list) -> bool:
+    """A label stuck over a printed line sits where that line was: in the card's column of lines,
+    its left edge where the lines next above or below it start (the flat area starts a few px
+    inside the label's edge, the text a few px inside the label)."""
+    x, y, w, h = box
+    for a0, b0, a1, b1 in lines:
+        lh = b1 - b0
+        gap = max(b0 - (y + h), y - b1)
+        if gap < 1.5 * lh + 6 and (b0 > y + h - 3 or b1 < y + 3) and abs(a0 - x) <= ALIGN:
+            return True
+    return False
+
+
+def _has_twin(labels: np.ndarray, stats: np.ndarray, i: int, lab: np.ndarray, colour: np.ndarray) -> bool:
+    """Another plain piece of the same colour right above or below: a chip's contact pads (the chip
+    is cut into several pads of one gold), not one label."""
+    x, y, w, h = (int(v) for v in stats[i][:4])
+    for j in range(1, len(stats)):
+        if j == i:
+            continue
+        ox, oy, ow, oh, oa = (int(v) for v in stats[j])
+        if oa < 20 or min(x + w, ox + ow) - max(x, ox) <= 0.5 * min(w, ow) or max(oy - (y + h), y - (oy + oh)) >= 10:
+            continue
+        sub = lab[oy:oy + oh, ox:ox + ow][labels[oy:oy + oh, ox:ox + ow] == j]
+        if np.linalg.norm(np.median(sub, axis=0) - colour) < 12:
+            return True
+    return False
+
+
 def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
     img = _card320(view)
     s = PATCH_WIDTH / view.warped.shape[1]
@@ -385,14 +434,13 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
     m = int(0.03 * W)
     photo = _photo_box(view, s, W, H)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
-    best, box, desk = 0.0, None, None
+    best, box, desk, bg, lines = 0.0, None, None, None, None
+    big = int(np.argmax(stats[1:, 4])) + 1 if n > 1 else 0
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
         frac = area / flat.size
-        if frac < PATCH_MIN or frac > 0.2:
+        if frac < PATCH_MIN or frac > 0.2 or i == big:
             continue
-        if frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W):
-            continue  # chip-sized: the card's own chip goes plain when the photo is soft; a small label must be a line long
         # the card's own background and bands run along its side; an object lying over the edge
         # comes in across it and covers only a part of that side
         nx, ny = min(x, W - x - w) < 0.1 * W, min(y, H - y - h) < 0.1 * H
@@ -401,13 +449,18 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         touches = x <= m or y <= m or x + w >= W - m or y + h >= H - m
         if touches and view.quad is None:
             continue  # no outline: what reaches the border of the picture is the desk
-        if overlap(photo, (x, y, w, h)) > 0.6 and frac < 0.08:
-            continue  # the portrait's own plain areas (backdrop, shirt); a sticker over it is bigger
+        # set aside unless the patch lies in a column of printed lines (see below): chip-sized blobs
+        # (the card's own chip goes plain when the photo is soft; a small label must be a line
+        # long) and the portrait's own plain areas (backdrop, shirt; a sticker over it is bigger)
+        aside = ((frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W))
+                 or (overlap(photo, (x, y, w, h)) > 0.6 and frac < 0.08))
         p = 12
         x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
         comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
         cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         solid = area / max(1.0, cv2.contourArea(cv2.convexHull(np.vstack(cnts))))
+        if aside and solid < 0.9:
+            continue
         thick = 1.0
         if solid < 0.8:
             # keys or a bent pen are not convex but thick; the gaps between letters are thin
@@ -416,17 +469,34 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
                 continue
         sub = lab[y0:y1, x0:x1]
         inside = np.median(sub[comp > 0], axis=0)
-        if inside[0] >= 250:
-            continue  # clipped white: a reflection (-9107), not an object
         # the flat area stops a few px short of its edge (the 7x7 window), so the ring starts beyond
         ring = cv2.dilate(comp, np.ones((19, 19), np.uint8)) - cv2.dilate(comp, np.ones((11, 11), np.uint8))
         if cv2.countNonZero(ring) < 20:
             continue
         step = float(np.linalg.norm(inside - np.median(sub[ring > 0], axis=0)))
-        if solid < 0.8 and step < PATCH_STEP_RAGGED:
-            continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
-        if step < PATCH_STEP:
+        if step < PATCH_STEP_ALIGNED:
             continue
+        if frac < 0.02:
+            if bg is None:
+                bg = np.median(lab[::2, ::2][labels[::2, ::2] == big], axis=0) if big else np.full(3, -1e3, np.float32)
+            if np.linalg.norm(inside - bg) < PATCH_FROM_BG:
+                continue  # a strip of the card's own background, boxed in by the lines of text round it
+            # (a bigger piece of it, cut off from the rest, is cut off by something lying across the card)
+        # a label over a printed line: solid, where the line should be, one piece (not a chip's pads);
+        # its colour may be close to the card's (a pale label) or clipped white, as its place and
+        # shape tell it from a splice or a reflection
+        aligned = False
+        if solid >= 0.9:
+            if lines is None:
+                lines = _text_boxes(view, s)
+            aligned = _in_text_column((x, y, w, h), lines) and not _has_twin(labels, stats, i, lab, inside)
+        if not aligned:
+            if aside or inside[0] >= 250:
+                continue  # (clipped white: a reflection, -9107, not an object)
+            if solid < 0.8 and step < PATCH_STEP_RAGGED:
+                continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
+            if step < PATCH_STEP:
+                continue
         if touches:
             if desk is None:
                 desk = _surround_lab(view)
@@ -435,7 +505,7 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         sc = 70 + 300 * min(frac, 0.05)
         if log is not None:
             log.append(dict(box=(x, y, w, h), frac=round(frac, 3), solid=round(solid, 2), step=round(step),
-                            lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2)))
+                            lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2), aligned=aligned))
         if sc > best:
             best, box = sc, (x, y, w, h)
     return best, box
