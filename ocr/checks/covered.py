@@ -50,11 +50,10 @@ def _card320(view: CardView) -> np.ndarray:
     src, small = _last
     if src is not view.warped:
         h, w = view.warped.shape[:2]
-        if w > 640:
-            # linear to twice the size, then averaging 2x2 blocks: within a grey level or two of
-            # area averaging straight to 320 px, at a quarter of its cost
-            big = cv2.resize(view.warped, (640, max(2, 2 * round(h * 320 / w))), interpolation=cv2.INTER_LINEAR)
-            small = cv2.resize(big, (320, big.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        if w >= 640:
+            # averaging 2x2 blocks first (OpenCV's fast path), then area averaging the rest of the
+            # way: half the cost of area averaging straight to 320 px, nearly the same pixels
+            small = resized(cv2.resize(view.warped, (w // 2, h // 2), interpolation=cv2.INTER_AREA), 320)
         else:
             small = resized(view.warped, 320)
         _last = (view.warped, small)
@@ -344,9 +343,11 @@ PATCH_STEP = 28.0
 PATCH_MIN = 0.005  # of the card: a label over one line of text
 PATCH_STEP_RAGGED = 45.0
 # A solid patch in the column of printed lines (left edge within ALIGN px, at 320 px wide, of where
-# the line next above or below starts): 15-48 for the labels of the development views, nothing of
-# a clean card or another problem passes with 10 and ALIGN 7.
+# the line next above or below starts) when the card's number was not read: 18 and 23 for the
+# labels of the development views; splices from another card of the kind reach 22-23 but leave
+# the number, and no clean card has none read.
 PATCH_STEP_ALIGNED = 15.0
+PHOTO_LABEL = 0.03  # of the card: a solid patch over the portrait tile this big is not the portrait's own
 ALIGN = 4.0
 # Lab distance from the card's background (its largest plain area) that a small patch must have: a
 # plain strip of background boxed in by lines of text stands out from the text round it, not from
@@ -470,13 +471,18 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         # set aside unless the patch lies in a column of printed lines (see below): chip-sized blobs
         # (the card's own chip goes plain when the photo is soft; a small label must be a line
         # long) and the portrait's own plain areas (backdrop, shirt; a sticker over it is bigger)
-        aside = ((frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W))
-                 or (overlap(photo, (x, y, w, h)) > 0.6 and frac < 0.08))
+        chip = frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W)
+        in_photo = overlap(photo, (x, y, w, h))
         p = 12
         x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
         comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
         cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         solid = area / max(1.0, cv2.contourArea(cv2.convexHull(np.vstack(cnts))))
+        # ... but a solid patch bigger than any plain piece of a portrait (hair, face, shirt: <= 0.024
+        # of the card in development views, a swapped portrait's too), or only partly over the
+        # tile, is a label over or beside the portrait
+        aside = chip or (in_photo > 0.6 and frac < 0.08
+                         and not (solid >= 0.9 and (frac >= PHOTO_LABEL or in_photo < 0.8)))
         if aside and solid < 0.9:
             continue
         thick = 1.0
@@ -492,29 +498,28 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if cv2.countNonZero(ring) < 20:
             continue
         step = float(np.linalg.norm(inside - np.median(sub[ring > 0], axis=0)))
-        if step < PATCH_STEP_ALIGNED:
-            continue
-        if frac < 0.02:
+        if step < PATCH_STEP_ALIGNED or inside[0] >= 250:
+            continue  # (clipped white: a reflection, -9107, not an object)
+        if frac < 0.02 or not touches:
             if bg is None:
                 bg = np.median(lab[::2, ::2][labels[::2, ::2] == big], axis=0) if big else np.full(3, -1e3, np.float32)
             if np.linalg.norm(inside - bg) < PATCH_FROM_BG:
-                continue  # a strip of the card's own background, boxed in by the lines of text round it
-            # (a bigger piece of it, cut off from the rest, is cut off by something lying across the card)
-        # a label over a printed line: solid, where the line should be, one piece (not a chip's pads);
-        # its colour may be close to the card's (a pale label) or clipped white, as its place and
-        # shape tell it from a splice or a reflection
+                continue  # a piece of the card's own background, boxed in by the lines of text round it
+            # (a big piece of it cut off at the card's edge is cut off by something lying across the card)
+        # a label over a printed line: solid, where the line should be, one piece (not a chip's pads),
+        # may be small or over the portrait tile. When the card's number - which every card prints -
+        # was not read, a paler one will do (a splice from another card of the kind leaves a number).
         aligned = False
-        if solid >= 0.9:
+        if solid >= 0.9 and (aside or step < PATCH_STEP):
             if lines is None:
                 lines = _text_boxes(view, s)
             aligned = _in_text_column((x, y, w, h), lines) and not _has_twin(labels, stats, i, lab, inside)
-        if not aligned:
-            if aside or inside[0] >= 250:
-                continue  # (clipped white: a reflection, -9107, not an object)
-            if solid < 0.8 and step < PATCH_STEP_RAGGED:
-                continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
-            if step < PATCH_STEP:
-                continue
+        if aside and not aligned:
+            continue
+        if solid < 0.8 and step < PATCH_STEP_RAGGED:
+            continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
+        if step < (PATCH_STEP_ALIGNED if aligned and not view.fields.get("ID") else PATCH_STEP):
+            continue
         if touches:
             if desk is None:
                 desk = _surround_lab(view)
