@@ -152,3 +152,21 @@ def test_chip_pads_are_not_a_label_in_the_column_of_lines():
     lines = [(12.0, 0.0, 80.0, 8.0)]
     assert covered._in_text_column((10, 10, 40, 10), lines)
     assert not covered._in_text_column((30, 10, 40, 10), lines)
+
+
+def test_keys_over_the_portrait_raise_9101_a_light_ragged_area_there_does_not(card):
+    # keys hide the face: a ragged, thick, dark plain patch over the portrait tile with no face
+    # found; a light one there is what a portrait's own backdrop looks like
+    fx, fy, fw, fh = card.face_box
+
+    def keys(colour):
+        img = card.image.copy()
+        cx, cy = fx + fw // 2, fy + fh // 2
+        for dx, dy, ang in ((-40, -30, 20), (30, 10, 110), (-10, 50, 160)):
+            cv2.ellipse(img, (cx + dx, cy + dy), (100, 34), ang, 0, 360, colour, -1)
+        c = Card(img, card.face_box, card.text_boxes, card.fields)
+        view = view_from_shot(degrade(c, "clean", np.random.default_rng(SEED + 3)), c)
+        return dataclasses.replace(view, face_box=None)
+
+    assert covered.check(keys((70, 60, 140))) is not None
+    assert covered.check(keys((200, 205, 215))) is None

@@ -347,6 +347,11 @@ PATCH_STEP_RAGGED = 45.0
 # labels of the development views; splices from another card of the kind reach 22-23 but leave
 # the number, and no clean card has none read.
 PATCH_STEP_ALIGNED = 15.0
+# Ragged patch over the portrait tile when no face was found: Lab L below PORTRAIT_DARK (keys of the
+# development views 132-144; every ragged plain area of a portrait in them >= 178 but a screen's
+# dark frame, 111, which runs to the card's edge) and a step of PATCH_STEP_PORTRAIT (keys 39 and 99).
+PORTRAIT_DARK = 170.0
+PATCH_STEP_PORTRAIT = 35.0
 PHOTO_LABEL = 0.03  # of the card: a solid patch over the portrait tile this big is not the portrait's own
 ALIGN = 4.0
 # Lab distance from the card's background (its largest plain area) that a small patch must have: a
@@ -483,7 +488,11 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         # tile, is a label over or beside the portrait
         aside = chip or (in_photo > 0.6 and frac < 0.08
                          and not (solid >= 0.9 and (frac >= PHOTO_LABEL or in_photo < 0.8)))
-        if aside and solid < 0.9:
+        # an object over the portrait (keys): no face was found, and the patch is ragged, big, dark
+        # (an ID photo's backdrop is light and plain; hair goes with a face) and within the card
+        over_face = (not chip and in_photo > 0.6 and view.face_box is None and solid < 0.8
+                     and frac >= 0.02 and not touches)
+        if aside and solid < 0.9 and not over_face:
             continue
         thick = 1.0
         if solid < 0.8:
@@ -514,9 +523,10 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             if lines is None:
                 lines = _text_boxes(view, s)
             aligned = _in_text_column((x, y, w, h), lines) and not _has_twin(labels, stats, i, lab, inside)
-        if aside and not aligned:
+        over_face = over_face and inside[0] < PORTRAIT_DARK and step >= PATCH_STEP_PORTRAIT
+        if aside and not aligned and not over_face:
             continue
-        if solid < 0.8 and step < PATCH_STEP_RAGGED:
+        if solid < 0.8 and step < PATCH_STEP_RAGGED and not over_face:
             continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
         if step < (PATCH_STEP_ALIGNED if aligned and not view.fields.get("ID") else PATCH_STEP):
             continue
