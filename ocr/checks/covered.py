@@ -14,8 +14,17 @@
   desk round the card. The portrait's face is set aside, so is the card's own tone.
 - Label or object: a plain, solid (or, for keys, thick) patch inside the card with a clear step in
   colour all round it. Set aside: the card's own plain areas (background and bands run along its
-  sides), the portrait tile's (from the face, else the card kind's photo region), chip-sized blobs,
-  the desk seen past an outline off the card, clipped white (glare's business).
+  sides, strips hug a side between its edge and a loose outline, pieces of its background colour
+  are boxed in by print), the portrait tile's (from the face, else the card kind's photo region),
+  chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business).
+  Taken back in, as a label has a place and a shape the card's own plain areas have not:
+  - a solid patch in the card's column of printed lines (its left edge where the line above or
+    below it starts, one piece, not a chip's pads): a label stuck over a line, however small or
+    wherever; a paler one too when the card's number, which every card prints, was not read;
+  - a solid patch over the portrait tile bigger than any plain piece of a portrait, or only
+    partly over it: a label over or beside the portrait;
+  - no face found, and a ragged, thick, dark patch over the tile: keys hiding the portrait (an ID
+    photo's backdrop is light, hair goes with a face).
 - Across the edge: something lying over the card's edge (a thumb of any tone, a pen): along a stretch
   of the outline the edge is gone and the same colour lies on both sides of it, unlike both the
   desk and the card.
@@ -23,10 +32,11 @@
 All cues score 68-100 when they pass and 0 otherwise, so the threshold (65) only switches the check
 off; the gates inside each cue were set on development views (see the constants).
 
-Not covered: labels in the card's own tone or white (their step is that of a splice from another
-card of the kind, or of glare when clipped), labels over one short line of small text, objects over
-the portrait, thumbs narrower than ~13% of the side they cross, a corner out with no outline and no
-text cut by the frame."""
+Not covered: labels in the card's own tone (their step is that of a splice from another card of the
+kind) unless in the column of lines with the number unread, white labels that clip (glare's blobs
+clip too, with as hard a rim on a pale card), labels smaller than PATCH_MIN (one short line of small
+text), labels over the portrait split by their own print, thumbs narrower than ~13% of the side they
+cross, a corner out with no outline and no text cut by the frame."""
 
 from __future__ import annotations
 
