@@ -170,3 +170,24 @@ def test_keys_over_the_portrait_raise_9101_a_light_ragged_area_there_does_not(ca
 
     assert covered.check(keys((70, 60, 140))) is not None
     assert covered.check(keys((200, 205, 215))) is None
+
+
+def test_narrow_thing_across_the_edge_counts_when_the_number_was_not_read(card):
+    # a stick of one colour lying across the top edge over the number, about 11% of the side wide
+    def across(fields):
+        shot = degrade(card, "clean", np.random.default_rng(SEED + 4))
+        q = shot.quad
+        top = q[0] + (q[1] - q[0]) * 0.3
+        down = (q[3] - q[0]) / np.linalg.norm(q[3] - q[0])
+        half = 0.055 * np.linalg.norm(q[1] - q[0])
+        along = (q[1] - q[0]) / np.linalg.norm(q[1] - q[0])
+        poly = np.array([top - along * half - down * 60, top + along * half - down * 60,
+                         top + along * half + down * 90, top - along * half + down * 90], np.int32)
+        img = shot.image.copy()
+        cv2.fillConvexPoly(img, poly, (150, 160, 90))
+        shot.image = img
+        return view_from_shot(shot, card, fields=fields)
+
+    unread = across({**card.fields, "ID": ""})
+    assert covered.crossing_score(unread)[0] >= covered.DEFAULT_THRESHOLD
+    assert covered.crossing_score(across(card.fields))[0] == 0
