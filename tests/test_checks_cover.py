@@ -95,3 +95,99 @@ def test_no_outline_text_running_into_the_picture_border_is_a_cut_card(clean_vie
     assert covered.border_score(dataclasses.replace(view, text_lines=inside))[0] == 0
     assert covered.border_score(dataclasses.replace(view, text_lines=cut))[0] >= covered.DEFAULT_THRESHOLD
     assert W > 200
+
+
+def _unread(view, text: str):
+    """The view as the engine would give it with one printed line hidden: that line not read."""
+    return dataclasses.replace(view, text_lines=[t for t in view.text_lines if t.text != text])
+
+
+def test_small_label_in_the_column_of_lines_raises_9101_a_stray_blob_of_its_size_does_not(card):
+    # a label the size of the chip over the last address line: where that line should be, the
+    # lines above it start where it starts; the same label off the column is set aside like a chip
+    (x, y, w, h), text = next(b for b in card.text_boxes if b[1] == "SELANGOR")
+    over = _unread(_stuck(card, (x - 6, y - 12, 120, 46), (250, 230, 90), SEED + 1), text)
+    stray = _unread(_stuck(card, (x + 54, y - 12, 120, 46), (250, 230, 90), SEED + 1), text)
+    assert covered.check(over) is not None
+    assert covered.check(stray) is None
+
+
+def test_pale_label_over_a_line_counts_when_the_card_number_was_not_read(card):
+    # a label barely paler than the card (a splice from another card of the kind steps as little):
+    # evidence only when the number, which every card prints, is missing from what was read
+    (x, y, w, h), text = card.text_boxes[1]  # the name line, the address lines start under it
+    view = _unread(_stuck(card, (x - 6, y - 6, w + 12, h + 12), (222, 222, 214), SEED + 1), text)
+    assert covered.check(dataclasses.replace(view, fields={**card.fields, "ID": ""})) is not None
+    assert covered.check(view) is None
+
+
+def test_card_background_boxed_in_by_print_is_no_label(card):
+    # a strip of the card's own background between dark print above, below and at both ends stands
+    # out from what is round it as much as a label does, but it is the card's colour
+    def boxed(fill):
+        img = card.image.copy()
+        cv2.rectangle(img, (200, 170), (560, 260), (25, 25, 30), -1)
+        if fill is None:
+            img[196:235, 216:545] = card.image[196:235, 216:545]
+        else:
+            cv2.rectangle(img, (216, 196), (544, 234), fill, -1)
+        c = Card(img, card.face_box, card.text_boxes, card.fields)
+        return view_from_shot(degrade(c, "clean", np.random.default_rng(SEED + 1)), c)
+
+    assert covered.patch_score(boxed(None))[0] == 0
+    assert covered.patch_score(boxed((250, 230, 90)))[0] >= covered.DEFAULT_THRESHOLD
+
+
+def test_chip_pads_are_not_a_label_in_the_column_of_lines():
+    # two plain pieces of one colour stacked (a chip's pads) and a single one
+    lab = np.full((60, 100, 3), 200, np.float32)
+    flat = np.zeros((60, 100), np.uint8)
+    flat[10:20, 10:50] = 1
+    flat[24:34, 10:50] = 1
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
+    assert n == 3 and covered._has_twin(labels, stats, 1, lab, lab[15, 20])
+    flat[24:34, 10:50] = 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
+    assert not covered._has_twin(labels, stats, 1, lab, lab[15, 20])
+    lines = [(12.0, 0.0, 80.0, 8.0)]
+    assert covered._in_text_column((10, 10, 40, 10), lines)
+    assert not covered._in_text_column((30, 10, 40, 10), lines)
+
+
+def test_keys_over_the_portrait_raise_9101_a_light_ragged_area_there_does_not(card):
+    # keys hide the face: a ragged, thick, dark plain patch over the portrait tile with no face
+    # found; a light one there is what a portrait's own backdrop looks like
+    fx, fy, fw, fh = card.face_box
+
+    def keys(colour):
+        img = card.image.copy()
+        cx, cy = fx + fw // 2, fy + fh // 2
+        for dx, dy, ang in ((-40, -30, 20), (30, 10, 110), (-10, 50, 160)):
+            cv2.ellipse(img, (cx + dx, cy + dy), (100, 34), ang, 0, 360, colour, -1)
+        c = Card(img, card.face_box, card.text_boxes, card.fields)
+        view = view_from_shot(degrade(c, "clean", np.random.default_rng(SEED + 3)), c)
+        return dataclasses.replace(view, face_box=None)
+
+    assert covered.check(keys((70, 60, 140))) is not None
+    assert covered.check(keys((200, 205, 215))) is None
+
+
+def test_narrow_thing_across_the_edge_counts_when_the_number_was_not_read(card):
+    # a stick of one colour lying across the top edge over the number, about 11% of the side wide
+    def across(fields):
+        shot = degrade(card, "clean", np.random.default_rng(SEED + 4))
+        q = shot.quad
+        top = q[0] + (q[1] - q[0]) * 0.3
+        down = (q[3] - q[0]) / np.linalg.norm(q[3] - q[0])
+        half = 0.055 * np.linalg.norm(q[1] - q[0])
+        along = (q[1] - q[0]) / np.linalg.norm(q[1] - q[0])
+        poly = np.array([top - along * half - down * 60, top + along * half - down * 60,
+                         top + along * half + down * 90, top - along * half + down * 90], np.int32)
+        img = shot.image.copy()
+        cv2.fillConvexPoly(img, poly, (150, 160, 90))
+        shot.image = img
+        return view_from_shot(shot, card, fields=fields)
+
+    unread = across({**card.fields, "ID": ""})
+    assert covered.crossing_score(unread)[0] >= covered.DEFAULT_THRESHOLD
+    assert covered.crossing_score(across(card.fields))[0] == 0

@@ -14,19 +14,29 @@
   desk round the card. The portrait's face is set aside, so is the card's own tone.
 - Label or object: a plain, solid (or, for keys, thick) patch inside the card with a clear step in
   colour all round it. Set aside: the card's own plain areas (background and bands run along its
-  sides), the portrait tile's (from the face, else the card kind's photo region), chip-sized blobs,
-  the desk seen past an outline off the card, clipped white (glare's business).
+  sides, strips hug a side between its edge and a loose outline, pieces of its background colour
+  are boxed in by print), the portrait tile's (from the face, else the card kind's photo region),
+  chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business).
+  Taken back in, as a label has a place and a shape the card's own plain areas have not:
+  - a solid patch in the card's column of printed lines (its left edge where the line above or
+    below it starts, one piece, not a chip's pads): a label stuck over a line, however small or
+    wherever; a paler one too when the card's number, which every card prints, was not read;
+  - a solid patch over the portrait tile bigger than any plain piece of a portrait, or only
+    partly over it: a label over or beside the portrait;
+  - no face found, and a ragged, thick, dark patch over the tile: keys hiding the portrait (an ID
+    photo's backdrop is light, hair goes with a face).
 - Across the edge: something lying over the card's edge (a thumb of any tone, a pen): along a stretch
   of the outline the edge is gone and the same colour lies on both sides of it, unlike both the
-  desk and the card.
+  desk and the card; a shorter stretch when the card's number was not read.
 
 All cues score 68-100 when they pass and 0 otherwise, so the threshold (65) only switches the check
 off; the gates inside each cue were set on development views (see the constants).
 
-Not covered: labels in the card's own tone or white (their step is that of a splice from another
-card of the kind, or of glare when clipped), labels over one short line of small text, objects over
-the portrait, thumbs narrower than ~13% of the side they cross, a corner out with no outline and no
-text cut by the frame."""
+Not covered: labels in the card's own tone (their step is that of a splice from another card of the
+kind) unless in the column of lines with the number unread, white labels that clip (glare's blobs
+clip too, with as hard a rim on a pale card), labels smaller than PATCH_MIN (one short line of small
+text), labels over the portrait split by their own print, thumbs narrower than ~13% of the side they
+cross, a corner out with no outline and no text cut by the frame."""
 
 from __future__ import annotations
 
@@ -49,7 +59,13 @@ def _card320(view: CardView) -> np.ndarray:
     global _last
     src, small = _last
     if src is not view.warped:
-        small = resized(view.warped, 320)
+        h, w = view.warped.shape[:2]
+        if w >= 640:
+            # averaging 2x2 blocks first (OpenCV's fast path), then area averaging the rest of the
+            # way: half the cost of area averaging straight to 320 px, nearly the same pixels
+            small = resized(cv2.resize(view.warped, (w // 2, h // 2), interpolation=cv2.INTER_AREA), 320)
+        else:
+            small = resized(view.warped, 320)
         _last = (view.warped, small)
     return small
 
@@ -180,10 +196,16 @@ def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tupl
     img = view.original
     h0, w0 = img.shape[:2]
     s = min(1.0, 800.0 / max(h0, w0))
-    small = cv2.GaussianBlur(_shrunk(img, s), (0, 0), 1.2)
+    # only the card and a margin round it (the samples reach 14 px past the outline at this scale)
+    tq = _true_quad(view)
+    o = np.maximum(np.floor(tq.min(0) - 30 / s), 0).astype(int)
+    e = np.minimum(np.ceil(tq.max(0) + 30 / s), [w0, h0]).astype(int)
+    if (e - o).min() < 8:
+        return 0.0, None
+    small = cv2.GaussianBlur(_shrunk(img[o[1]:e[1], o[0]:e[0]], s), (0, 0), 1.2)
     h, w = small.shape[:2]
     g = grey(small).astype(np.float32)
-    q = _true_quad(view) * s
+    q = (tq - o) * s
     centre = q.mean(0)
     n = 60
     offs = np.arange(-9, 10, dtype=np.float32)
@@ -215,6 +237,9 @@ def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tupl
     foreign_all = ((np.linalg.norm(out_lab - desk, axis=1) > CROSS_COLOUR) & (np.linalg.norm(in_lab - card, axis=1) > CROSS_COLOUR)
                    & (np.linalg.norm(in_lab - out_lab, axis=1) < CROSS_SAME))
     best, box = 0.0, None
+    # a thumb holding the card over its number: a narrower one will do when the number, which every
+    # card prints, was not read
+    need = CROSS_RUN if view.fields.get("ID") else CROSS_RUN_UNREAD
     for i, (ok, step, _, pts) in enumerate(sides):
         bad = ok & (step < CROSS_EDGE) & foreign_all[i * n:(i + 1) * n]
         run, longest, end = 0, 0, 0
@@ -224,10 +249,10 @@ def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tupl
                 longest, end = run, j
         if log is not None:
             log.append((i, int(longest), int(ok.sum())))
-        if longest >= CROSS_RUN:
+        if longest >= need:
             sc = 70 + 2 * longest
             if sc > best:
-                seg = pts[end - longest + 1:end + 1] / s
+                seg = pts[end - longest + 1:end + 1] / s + o
                 x0, y0 = seg.min(0)
                 x1, y1 = seg.max(0)
                 best, box = sc, (int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0)))
@@ -238,6 +263,9 @@ CROSS_COLOUR = 30.0  # Lab distance from the desk's colour
 CROSS_SAME = 25.0  # inside and outside the edge alike: one object lies across it
 CROSS_EDGE = 12.0  # grey step that shows the card's edge
 CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the card's width)
+# ... when the card's number was not read: every view of the development sets with a run of 6-7 but
+# one read the number (clean cards and other problems up to 7; a thumb over the number, 7)
+CROSS_RUN_UNREAD = 6
 
 
 def _is_skin(rgb: np.ndarray) -> np.ndarray:
@@ -330,6 +358,22 @@ PATCH_WIDTH = 320
 PATCH_STEP = 28.0
 PATCH_MIN = 0.005  # of the card: a label over one line of text
 PATCH_STEP_RAGGED = 45.0
+# A solid patch in the column of printed lines (left edge within ALIGN px, at 320 px wide, of where
+# the line next above or below starts) when the card's number was not read: 18 and 23 for the
+# labels of the development views; splices from another card of the kind reach 22-23 but leave
+# the number, and no clean card has none read.
+PATCH_STEP_ALIGNED = 15.0
+# Ragged patch over the portrait tile when no face was found: Lab L below PORTRAIT_DARK (keys of the
+# development views 132-144; every ragged plain area of a portrait in them >= 178 but a screen's
+# dark frame, 111, which runs to the card's edge) and a step of PATCH_STEP_PORTRAIT (keys 39 and 99).
+PORTRAIT_DARK = 170.0
+PATCH_STEP_PORTRAIT = 35.0
+PHOTO_LABEL = 0.03  # of the card: a solid patch over the portrait tile this big is not the portrait's own
+ALIGN = 4.0
+# Lab distance from the card's background (its largest plain area) that a small patch must have: a
+# plain strip of background boxed in by lines of text stands out from the text round it, not from
+# the card (3 on a screen recapture of the validation views; small labels of development >= 24).
+PATCH_FROM_BG = 10.0
 PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex
 # Where the card prints its holder's photo, as fractions of the upright card (the engine's regions).
 PHOTO_RIGHT = (0.58, 0.12, 1.0, 0.90)  # MyKad family
@@ -374,6 +418,46 @@ def _surround_lab(view: CardView) -> np.ndarray | None:
     return np.median(lab[ring], axis=0)
 
 
+def _text_boxes(view: CardView, s: float) -> list[tuple[float, float, float, float]]:
+    """The OCR lines' boxes (x0, y0, x1, y1) in the resized card."""
+    out = []
+    for tl in view.text_lines:
+        pts = np.asarray(tl.box, np.float32) * s
+        x0, y0 = pts.min(0)
+        x1, y1 = pts.max(0)
+        out.append((float(x0), float(y0), float(x1), float(y1)))
+    return out
+
+
+def _in_text_column(box: tuple[int, int, int, int], lines: list) -> bool:
+    """A label stuck over a printed line sits where that line was: in the card's column of lines,
+    its left edge where the lines next above or below it start (the flat area starts a few px
+    inside the label's edge, the text a few px inside the label)."""
+    x, y, w, h = box
+    for a0, b0, a1, b1 in lines:
+        lh = b1 - b0
+        gap = max(b0 - (y + h), y - b1)
+        if gap < 1.5 * lh + 6 and (b0 > y + h - 3 or b1 < y + 3) and abs(a0 - x) <= ALIGN:
+            return True
+    return False
+
+
+def _has_twin(labels: np.ndarray, stats: np.ndarray, i: int, lab: np.ndarray, colour: np.ndarray) -> bool:
+    """Another plain piece of the same colour right above or below: a chip's contact pads (the chip
+    is cut into several pads of one gold), not one label."""
+    x, y, w, h = (int(v) for v in stats[i][:4])
+    for j in range(1, len(stats)):
+        if j == i:
+            continue
+        ox, oy, ow, oh, oa = (int(v) for v in stats[j])
+        if oa < 20 or min(x + w, ox + ow) - max(x, ox) <= 0.5 * min(w, ow) or max(oy - (y + h), y - (oy + oh)) >= 10:
+            continue
+        sub = lab[oy:oy + oh, ox:ox + ow][labels[oy:oy + oh, ox:ox + ow] == j]
+        if np.linalg.norm(np.median(sub, axis=0) - colour) < 12:
+            return True
+    return False
+
+
 def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
     img = _card320(view)
     s = PATCH_WIDTH / view.warped.shape[1]
@@ -385,29 +469,47 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
     m = int(0.03 * W)
     photo = _photo_box(view, s, W, H)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
-    best, box, desk = 0.0, None, None
+    best, box, desk, bg, lines = 0.0, None, None, None, None
+    big = int(np.argmax(stats[1:, 4])) + 1 if n > 1 else 0
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
         frac = area / flat.size
-        if frac < PATCH_MIN or frac > 0.2:
+        if frac < PATCH_MIN or frac > 0.2 or i == big:
             continue
-        if frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W):
-            continue  # chip-sized: the card's own chip goes plain when the photo is soft; a small label must be a line long
         # the card's own background and bands run along its side; an object lying over the edge
         # comes in across it and covers only a part of that side
         nx, ny = min(x, W - x - w) < 0.1 * W, min(y, H - y - h) < 0.1 * H
         if (nx and h > 0.35 * H and w < 0.5 * h) or (ny and w > 0.35 * W and h < 0.5 * w):
             continue
         touches = x <= m or y <= m or x + w >= W - m or y + h >= H - m
+        # a thin strip hugging one side, along a good part of it: the surround seen between the
+        # card's edge and an outline a little outside it, or the card's own border band
+        if (x <= m and x + w < 0.1 * W or x + w >= W - m and x > 0.9 * W) and h > 0.3 * H \
+                or (y <= m and y + h < 0.1 * H or y + h >= H - m and y > 0.9 * H) and w > 0.3 * W:
+            continue
         if touches and view.quad is None:
             continue  # no outline: what reaches the border of the picture is the desk
-        if overlap(photo, (x, y, w, h)) > 0.6 and frac < 0.08:
-            continue  # the portrait's own plain areas (backdrop, shirt); a sticker over it is bigger
+        # set aside unless the patch lies in a column of printed lines (see below): chip-sized blobs
+        # (the card's own chip goes plain when the photo is soft; a small label must be a line
+        # long) and the portrait's own plain areas (backdrop, shirt; a sticker over it is bigger)
+        chip = frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W)
+        in_photo = overlap(photo, (x, y, w, h))
         p = 12
         x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
         comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
         cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         solid = area / max(1.0, cv2.contourArea(cv2.convexHull(np.vstack(cnts))))
+        # ... but a solid patch bigger than any plain piece of a portrait (hair, face, shirt: <= 0.024
+        # of the card in development views, a swapped portrait's too), or only partly over the
+        # tile, is a label over or beside the portrait
+        aside = chip or (in_photo > 0.6 and frac < 0.08
+                         and not (solid >= 0.9 and (frac >= PHOTO_LABEL or in_photo < 0.8)))
+        # an object over the portrait (keys): no face was found, and the patch is ragged, big, dark
+        # (an ID photo's backdrop is light and plain; hair goes with a face) and within the card
+        over_face = (not chip and in_photo > 0.6 and view.face_box is None and solid < 0.8
+                     and frac >= 0.02 and not touches)
+        if aside and solid < 0.9 and not over_face:
+            continue
         thick = 1.0
         if solid < 0.8:
             # keys or a bent pen are not convex but thick; the gaps between letters are thin
@@ -416,16 +518,33 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
                 continue
         sub = lab[y0:y1, x0:x1]
         inside = np.median(sub[comp > 0], axis=0)
-        if inside[0] >= 250:
-            continue  # clipped white: a reflection (-9107), not an object
         # the flat area stops a few px short of its edge (the 7x7 window), so the ring starts beyond
         ring = cv2.dilate(comp, np.ones((19, 19), np.uint8)) - cv2.dilate(comp, np.ones((11, 11), np.uint8))
         if cv2.countNonZero(ring) < 20:
             continue
         step = float(np.linalg.norm(inside - np.median(sub[ring > 0], axis=0)))
-        if solid < 0.8 and step < PATCH_STEP_RAGGED:
+        if step < PATCH_STEP_ALIGNED or inside[0] >= 250:
+            continue  # (clipped white: a reflection, -9107, not an object)
+        if frac < 0.02 or not touches:
+            if bg is None:
+                bg = np.median(lab[::2, ::2][labels[::2, ::2] == big], axis=0) if big else np.full(3, -1e3, np.float32)
+            if np.linalg.norm(inside - bg) < PATCH_FROM_BG:
+                continue  # a piece of the card's own background, boxed in by the lines of text round it
+            # (a big piece of it cut off at the card's edge is cut off by something lying across the card)
+        # a label over a printed line: solid, where the line should be, one piece (not a chip's pads),
+        # may be small or over the portrait tile. When the card's number - which every card prints -
+        # was not read, a paler one will do (a splice from another card of the kind leaves a number).
+        aligned = False
+        if solid >= 0.9 and (aside or step < PATCH_STEP):
+            if lines is None:
+                lines = _text_boxes(view, s)
+            aligned = _in_text_column((x, y, w, h), lines) and not _has_twin(labels, stats, i, lab, inside)
+        over_face = over_face and inside[0] < PORTRAIT_DARK and step >= PATCH_STEP_PORTRAIT
+        if aside and not aligned and not over_face:
+            continue
+        if solid < 0.8 and step < PATCH_STEP_RAGGED and not over_face:
             continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
-        if step < PATCH_STEP:
+        if step < (PATCH_STEP_ALIGNED if aligned and not view.fields.get("ID") else PATCH_STEP):
             continue
         if touches:
             if desk is None:
@@ -435,7 +554,7 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         sc = 70 + 300 * min(frac, 0.05)
         if log is not None:
             log.append(dict(box=(x, y, w, h), frac=round(frac, 3), solid=round(solid, 2), step=round(step),
-                            lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2)))
+                            lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2), aligned=aligned))
         if sc > best:
             best, box = sc, (x, y, w, h)
     return best, box
