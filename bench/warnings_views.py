@@ -16,6 +16,7 @@ if sys.path and sys.path[0].rstrip("/").endswith("bench"):
     sys.path.pop(0)
 
 import argparse  # noqa: E402
+import dataclasses  # noqa: E402
 import multiprocessing as mp  # noqa: E402
 import os  # noqa: E402
 import pickle  # noqa: E402
@@ -97,7 +98,13 @@ def load_views(folder: Path | str, only: str = ""):
         if only and not (name.startswith(only) or name == "clean"):
             continue
         with open(path, "rb") as f:
-            yield pickle.load(f)
+            row = pickle.load(f)
+        view = row["view"]
+        if view is not None:  # kept before a field was added to CardView: give it the default
+            for f in dataclasses.fields(view):
+                if f.name not in view.__dict__:
+                    setattr(view, f.name, f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default)
+        yield row
 
 
 def score(folder: Path, only: str = "") -> None:

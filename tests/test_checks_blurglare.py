@@ -1,6 +1,7 @@
 """-9108 blurry and -9107 glare on cards rendered and degraded here (no engine): the physics each
 check keys on, changed one thing at a time on the same photo."""
 
+import dataclasses
 import cv2
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ def clean_view(card):
 
 
 def _same(view, **changes):
-    return view.__class__(**{**view.__dict__, **changes})
+    return dataclasses.replace(view, **changes)
 
 
 def _smear(img, length, angle):

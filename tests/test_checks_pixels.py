@@ -1,6 +1,7 @@
 """The pixel checks on card photos rendered and degraded here (no engine): each problem raises its
 own code at the default thresholds, and the same card photographed cleanly raises nothing."""
 
+import dataclasses
 import cv2
 import numpy as np
 import pytest
@@ -42,7 +43,7 @@ def test_blurred_card_scores_higher_than_its_sharp_original_and_raises_9108(card
 
 def test_same_photo_blurred_in_place_is_scored_blurrier(clean_view):
     # same pixels, same layout: only the blur differs
-    softer = clean_view.__class__(**{**clean_view.__dict__, "warped": cv2.GaussianBlur(clean_view.warped, (0, 0), 4)})
+    softer = dataclasses.replace(clean_view, warped=cv2.GaussianBlur(clean_view.warped, (0, 0), 4))
     assert blur.score(softer) > blur.score(clean_view)
 
 
@@ -59,7 +60,7 @@ def test_glare_raises_9107_with_a_box_on_the_card(card):
 def test_over_exposed_white_is_not_glare(clean_view):
     # the whole card brightened until its light areas clip: over-exposure, not a reflection
     bright = np.clip(clean_view.warped.astype(np.int16) + 60, 0, 255).astype(np.uint8)
-    view = clean_view.__class__(**{**clean_view.__dict__, "warped": bright})
+    view = dataclasses.replace(clean_view, warped=bright)
     assert -9107 not in codes(view)
 
 
@@ -92,7 +93,7 @@ def test_threshold_setting_switches_a_check_off_and_rejects_nonsense(card, monke
 # --- round 2: precision on clean cards, and the cheap recall cues -----------------------------
 
 def _same(view, **changes):
-    return view.__class__(**{**view.__dict__, **changes})
+    return dataclasses.replace(view, **changes)
 
 
 def test_motion_blur_raises_9108_although_one_direction_stays_sharp(clean_view):

@@ -93,20 +93,12 @@ def _tensor(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
     return np.array([[float(np.mean(gx * gx)), xy], [xy, float(np.mean(gy * gy))]])
 
 
-# The last card measured: the glare check asks for this card's blur score too (its rim test allows
-# for the photo's softness), so the second call costs nothing. Keyed on the very arrays (the checks
-# never modify a view's pixels), and holding them so that their ids cannot be reused.
-_last: tuple | None = None
-
-
 def sharpness(view: CardView) -> Sharpness:
-    global _last
-    last = _last
-    if last is not None and last[0] is view.warped and last[1] is view.text_lines:
-        return last[2]
-    result = _sharpness(view)
-    _last = (view.warped, view.text_lines, result)
-    return result
+    """Measured once per card: the glare check asks for it too (its rim test allows for the
+    photo's softness)."""
+    if "sharpness" not in view.cache:
+        view.cache["sharpness"] = _sharpness(view)
+    return view.cache["sharpness"]
 
 
 def _sharpness(view: CardView) -> Sharpness:
@@ -164,6 +156,13 @@ def measures(view: CardView) -> tuple[float, float, float, float]:
 
 
 def score(view: CardView) -> int:
+    """0-100; measured once per card, since the glare, photocopy and edited checks ask for it too."""
+    if CODE not in view.cache:
+        view.cache[CODE] = _score(view)
+    return view.cache[CODE]
+
+
+def _score(view: CardView) -> int:
     s = sharpness(view)
     if not np.isfinite(s.reblur_min):
         return 0

@@ -29,6 +29,8 @@ class CardView:
     face_box: tuple[int, int, int, int] | None = None  # x, y, w, h in `warped` pixels
     fields: dict[str, str] = field(default_factory=dict)  # extracted fields, Tencent names
     readable: bool = True  # False: an outline was found but no field could be read from it
+    # What one check measured and another reuses (the blur score: glare, photocopy and edited ask).
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -50,24 +50,17 @@ CODE = -9101
 DEFAULT_THRESHOLD = 65
 
 
-_last: tuple = (None, None)
-
-
 def _card320(view: CardView) -> np.ndarray:
-    """The upright card 320 px wide, shared by the skin and patch tests of one view (one tuple, so
-    that threads never see a half-updated pair)."""
-    global _last
-    src, small = _last
-    if src is not view.warped:
+    """The upright card 320 px wide, shared by the skin and patch tests of one view."""
+    if "card320" not in view.cache:
         h, w = view.warped.shape[:2]
         if w >= 640:
             # averaging 2x2 blocks first (OpenCV's fast path), then area averaging the rest of the
             # way: half the cost of area averaging straight to 320 px, nearly the same pixels
-            small = resized(cv2.resize(view.warped, (w // 2, h // 2), interpolation=cv2.INTER_AREA), 320)
+            view.cache["card320"] = resized(cv2.resize(view.warped, (w // 2, h // 2), interpolation=cv2.INTER_AREA), 320)
         else:
-            small = resized(view.warped, 320)
-        _last = (view.warped, small)
-    return small
+            view.cache["card320"] = resized(view.warped, 320)
+    return view.cache["card320"]
 
 
 def _shrunk(img: np.ndarray, s: float) -> np.ndarray:

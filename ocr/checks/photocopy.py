@@ -20,6 +20,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from . import blur
 from .common import card_quad, clamp_score, logistic, resized, threshold
 from .context import CardView, WarnDetail
 
@@ -323,7 +324,10 @@ _SPECK_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
 def score(view: CardView) -> int:
     # a card's back carries little or no printed colour (a grey chip panel, a tinted guilloche), so
     # its colourlessness says nothing; only the physical cue counts there
-    grey_copy = 0.0 if view.side == "back" else logistic(-colour_extent(view), -GREY_EXTENT, 1.0)
+    # A photo blurred enough for -9108 smears a card's colour into its background (a defocused pale
+    # card measured as colourless as a copy): its colour then says nothing either.
+    blurred = blur.score(view) >= threshold(blur.CODE, blur.DEFAULT_THRESHOLD)
+    grey_copy = 0.0 if view.side == "back" or blurred else logistic(-colour_extent(view), -GREY_EXTENT, 1.0)
     colour_copy = flush_score(view)
     # without an outline the whole frame is the card, shrunk: its small print looks like dots
     specks = logistic(speck_density(view), SPECK_CENTRE * (1 if view.quad is not None else 3), 1.5)
@@ -343,8 +347,6 @@ POCKET_LIGHT = 140.0  # Lab L, 0-255: cut-out pockets measured >= 155 in develop
 # (a colour-faded photo print, a defocused pale SG card; clean >= 15.0): 10 sits in that gap,
 # nearer the copies
 GREY_EXTENT = 10.0
-
-
 
 
 def check(view: CardView) -> WarnDetail | None:
