@@ -258,6 +258,21 @@ def _typical_at(sigma: np.ndarray, level: np.ndarray, ok: np.ndarray, at: float,
     return max(local, 1e-3)  # a noise-free stretch of card at this level: any field is as clean
 
 
+def _card_noise(sigma: np.ndarray, ok: np.ndarray) -> float:
+    """The camera's noise on this card: the median block, once the largest noise-free region is
+    set aside. On a bright card most of the background is at the sensor's ceiling and not measured,
+    so a pasted portrait or patch can be a third or more of the measurable blocks and would pull a
+    plain median down to its own (zero) noise; it is found against the upper quartile instead."""
+    quiet = (ok & (sigma < 0.25 * float(np.percentile(sigma[ok], 75)))).astype(np.uint8)
+    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(quiet, 4)
+    rest = ok
+    if n_lab > 1:
+        biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        if stats[biggest, cv2.CC_STAT_AREA] >= 20:
+            rest = ok & (labels != biggest)
+    return float(np.median(sigma[rest])) if rest.sum() >= 20 else float(np.median(sigma[ok]))
+
+
 def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     if view.quad is None or view.side == "back":
         # no outline: most likely a scan or a digital crop, whose pixels never had a camera's
@@ -283,7 +298,7 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
     ok = n >= BLOCK * BLOCK * 0.3
     if ok.sum() < 20:
         return 0, None
-    typical = float(np.median(sigma[ok]))
+    typical = _card_noise(sigma, ok)
     if typical < 0.6:
         return 0, None  # the camera (or its denoiser) left no noise to compare against
     # a sizeable connected region of blocks nearly free of noise: a candidate paste (a portrait the
