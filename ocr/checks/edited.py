@@ -346,7 +346,44 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
             sc = 70 + min(area, 80) / 80 * 25
             if sc > best:
                 best, best_box = sc, (int(bx * BLOCK / sx), int(by * BLOCK / sy), int(bw_ * BLOCK / sx), int(bh_ * BLOCK / sy))
+    if best < DEFAULT_THRESHOLD:
+        sc, region = _half_quiet_region(sigma, level, ok, typical)
+        if sc > best:
+            bx, by, bw_, bh_ = region
+            best, best_box = sc, (int(bx * BLOCK / sx), int(by * BLOCK / sy), int(bw_ * BLOCK / sx), int(bh_ * BLOCK / sy))
     return clamp_score(best), best_box
+
+
+# A region spliced from another photo carries that photo's noise, usually put through a harder
+# JPEG (a screenshot, a downloaded picture): not noise-free, but at half the card's own level or
+# less, over a compact patch. Each block is compared with the card's blocks of its own brightness
+# (shot noise grows with it). Development (dev1001 and the other helpers' ~1000 photos of every
+# kind but edits): no clean photo has such a patch over 14 blocks; a covering finger reached 34
+# blocks but as a ragged shape (fills 37% of its bounding box). A splice's patch is a rectangle.
+HALF_QUIET, HALF_AREA, HALF_FILL, HALF_RATIO = 0.5, 20, 0.5, 0.45
+
+
+def _half_quiet_region(sigma: np.ndarray, level: np.ndarray, ok: np.ndarray, typical: float) -> tuple[float, tuple[int, int, int, int]]:
+    ref = np.full(sigma.shape, typical, np.float32)
+    for lv in np.arange(7.5, 256, 15):
+        sel = ok & (np.abs(level - lv) <= 7.5)
+        if sel.any():
+            ref[sel] = _typical_at(sigma, level, ok, float(lv), typical)
+    ratio = sigma / ref
+    quiet = cv2.morphologyEx((ok & (ratio < HALF_QUIET)).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(quiet, 4)
+    best, box = 0.0, (0, 0, 0, 0)
+    for i in range(1, n_lab):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if area < HALF_AREA or area < HALF_FILL * w * h:
+            continue
+        inside = (labels == i) & ok
+        if not inside.any() or float(np.median(ratio[inside])) > HALF_RATIO:
+            continue
+        sc = 70 + min(area - HALF_AREA, 60) / 60 * 20
+        if sc > best:
+            best, box = sc, (x, y, w, h)
+    return best, box
 
 
 # --- typed-over text -----------------------------------------------------------------------------
