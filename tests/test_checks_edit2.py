@@ -63,3 +63,9 @@ def test_resaved_edit_fires_where_the_same_double_compression_alone_does_not(car
     resent = view_from_shot(dataclasses.replace(shot, first_quality=80, quality=90), card)
     assert edited.double_jpeg_statistic(resent) > edited.DQ_FIRE
     assert edited.score(resent) < edited.DEFAULT_THRESHOLD
+
+
+def test_lines_outside_the_card_are_skipped_not_a_crash(card):
+    typed = view_from_shot(degrade(card, "edit_text_patch", np.random.default_rng(9205)), card)
+    far = [dataclasses.replace(t, box=tuple((x + 5000, y + 5000) for x, y in t.box)) for t in typed.text_lines]
+    assert edited.sharp_text_analysis(dataclasses.replace(typed, text_lines=far)) == (0, None)

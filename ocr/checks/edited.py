@@ -417,7 +417,7 @@ def sharp_text_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] 
         x, y, rw, rh = line_rect(t.box)
         x0, y0 = max(0, int(x)), max(0, int(y))
         x1, y1 = min(cw - 1, int(x + rw)), min(ch - 1, int(y + rh))
-        if (x1 - x0) * (y1 - y0) < 200:
+        if x1 - x0 < 8 or y1 - y0 < 6 or (x1 - x0) * (y1 - y0) < 200:
             continue
         px = np.sort(g[y0:y1, x0:x1], axis=None)
         lo, hi = px[int(0.03 * (px.size - 1))], px[int(0.97 * (px.size - 1))]
