@@ -37,12 +37,13 @@ def test_a_single_compression_is_not_double(card, shot, quality):
 
 
 @pytest.mark.parametrize("first,second", [(75, 90), (80, 95), (86, 78), (75, 62)])
-def test_a_resaved_photo_is_double_and_raises_9104(card, shot, first, second):
+def test_a_resaved_photo_is_double_but_alone_does_not_raise_9104(card, shot, first, second):
+    # a genuine photo re-sent by a messaging app: compressed twice, nothing else changed
     single = edited.double_jpeg_statistic(view_from_shot(_saved(shot, second), card))
     view = view_from_shot(_saved(shot, second, first), card)
     double = edited.double_jpeg_statistic(view)
     assert double > edited.DQ_FIRE and double > 2 * single
-    assert edited.score(view) >= edited.DEFAULT_THRESHOLD
+    assert edited.score(view) < edited.DEFAULT_THRESHOLD
 
 
 def test_exif_orientation_is_undone_before_the_block_grid_is_read(card, shot):

@@ -9,8 +9,12 @@ Layered, high-precision signals, strongest first; the score is the strongest tha
    a pasted portrait and a region spliced from a re-compressed photo are all cleaner than the
    camera's own pixels. Measured on the original pixels inside the card outline, because the
    perspective warp averages noise away;
-4. the JPEG was compressed twice (double quantisation in the 8x8 DCT histograms of the luma): a
-   camera writes its photo once, an editor that opened it and saved it writes it again.
+4. a number or date whose edges are far steeper than the card's other printed lines: text typed in
+   an editor never went through the lens;
+5. the JPEG was compressed twice (double quantisation in the 8x8 DCT histograms of the luma): a
+   camera writes its photo once, an editor that opened it and saved it writes it again. So does a
+   messaging app re-sending a genuine photo, so this counts only beside local evidence from 3 or 4
+   (below their own firing point).
 Error-level analysis is deliberately not used to decide (it lights up on any high-contrast edge)."""
 
 from __future__ import annotations
@@ -205,6 +209,11 @@ def double_jpeg_statistic(view: CardView) -> float:
 # of every kind but edits): at most 2.0 (one clean photo), the next 1.82; files saved twice from
 # ~0.8 (a coarser second save erases the first lattice) to several hundred. 2.5 scores 70.
 DQ_FIRE, DQ_SPAN = 2.5, 1.5
+# the local evidence a double compression needs beside it (noise or sharpness score of a field or
+# region): no clean development photo reached 55 (0 of 510; the highest 15), while 15 of the 16
+# re-saved edits of the corrected generator (seed 8101, val2002) that the double compression
+# caught had one of 60 or more.
+DQ_COMPANION = 55
 
 
 def double_jpeg_score(view: CardView) -> int:
@@ -258,6 +267,21 @@ def _typical_at(sigma: np.ndarray, level: np.ndarray, ok: np.ndarray, at: float,
     return max(local, 1e-3)  # a noise-free stretch of card at this level: any field is as clean
 
 
+def _card_noise(sigma: np.ndarray, ok: np.ndarray) -> float:
+    """The camera's noise on this card: the median block, once the largest noise-free region is
+    set aside. On a bright card most of the background is at the sensor's ceiling and not measured,
+    so a pasted portrait or patch can be a third or more of the measurable blocks and would pull a
+    plain median down to its own (zero) noise; it is found against the upper quartile instead."""
+    quiet = (ok & (sigma < 0.25 * float(np.percentile(sigma[ok], 75)))).astype(np.uint8)
+    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(quiet, 4)
+    rest = ok
+    if n_lab > 1:
+        biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        if stats[biggest, cv2.CC_STAT_AREA] >= 20:
+            rest = ok & (labels != biggest)
+    return float(np.median(sigma[rest])) if rest.sum() >= 20 else float(np.median(sigma[ok]))
+
+
 def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     if view.quad is None or view.side == "back":
         # no outline: most likely a scan or a digital crop, whose pixels never had a camera's
@@ -283,7 +307,7 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
     ok = n >= BLOCK * BLOCK * 0.3
     if ok.sum() < 20:
         return 0, None
-    typical = float(np.median(sigma[ok]))
+    typical = _card_noise(sigma, ok)
     if typical < 0.6:
         return 0, None  # the camera (or its denoiser) left no noise to compare against
     # a sizeable connected region of blocks nearly free of noise: a candidate paste (a portrait the
@@ -322,7 +346,98 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
             sc = 70 + min(area, 80) / 80 * 25
             if sc > best:
                 best, best_box = sc, (int(bx * BLOCK / sx), int(by * BLOCK / sy), int(bw_ * BLOCK / sx), int(bh_ * BLOCK / sy))
+    if best < DEFAULT_THRESHOLD:
+        sc, region = _half_quiet_region(sigma, level, ok, typical)
+        if sc > best:
+            bx, by, bw_, bh_ = region
+            best, best_box = sc, (int(bx * BLOCK / sx), int(by * BLOCK / sy), int(bw_ * BLOCK / sx), int(bh_ * BLOCK / sy))
     return clamp_score(best), best_box
+
+
+# A region spliced from another photo carries that photo's noise, usually put through a harder
+# JPEG (a screenshot, a downloaded picture): not noise-free, but at half the card's own level or
+# less, over a compact patch. Each block is compared with the card's blocks of its own brightness
+# (shot noise grows with it). Development (dev1001 and the other helpers' ~1000 photos of every
+# kind but edits): no clean photo has such a patch over 14 blocks; a covering finger reached 34
+# blocks but as a ragged shape (fills 37% of its bounding box). A splice's patch is a rectangle.
+HALF_QUIET, HALF_AREA, HALF_FILL, HALF_RATIO = 0.5, 20, 0.5, 0.45
+
+
+def _half_quiet_region(sigma: np.ndarray, level: np.ndarray, ok: np.ndarray, typical: float) -> tuple[float, tuple[int, int, int, int]]:
+    ref = np.full(sigma.shape, typical, np.float32)
+    for lv in np.arange(7.5, 256, 15):
+        sel = ok & (np.abs(level - lv) <= 7.5)
+        if sel.any():
+            ref[sel] = _typical_at(sigma, level, ok, float(lv), typical)
+    ratio = sigma / ref
+    quiet = cv2.morphologyEx((ok & (ratio < HALF_QUIET)).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(quiet, 4)
+    best, box = 0.0, (0, 0, 0, 0)
+    for i in range(1, n_lab):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if area < HALF_AREA or area < HALF_FILL * w * h:
+            continue
+        inside = (labels == i) & ok
+        if not inside.any() or float(np.median(ratio[inside])) > HALF_RATIO:
+            continue
+        sc = 70 + min(area - HALF_AREA, 60) / 60 * 20
+        if sc > best:
+            best, box = sc, (x, y, w, h)
+    return best, box
+
+
+# --- typed-over text -----------------------------------------------------------------------------
+#
+# Every printed line on the card reached the file through the camera: lens softness, demosaicing
+# and the perspective resampling give each edge a width of a pixel or two, the same for all lines
+# of one photo. Text typed in an editor over the photo skips the optics: its edges are one-pixel
+# steps. The steepest edge of a line (99th percentile of the neighbour difference) over the line's
+# own contrast is a width-free measure of that; a number or date whose edges are far steeper than
+# the card's typical line was put there after the photo was taken.
+
+SHARP_MIN_LINES = 4
+# development (dev1001, val2002, the other helpers' sets, edit views of seed 8101: ~970 photos of
+# every kind but edits): at most 1.23 (1.18 on a sharp photo), 1.57 and 1.37 on motion-blurred
+# ones (the blur check vetoes those); typed-over fields 1.1 to 1.95, more than half above 1.5,
+# which scores 70.
+SHARP_FIRE, SHARP_SPAN = 1.5, 0.4
+
+
+def sharp_text_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
+    if view.quad is None or view.side == "back" or len(view.text_lines) < SHARP_MIN_LINES:
+        return 0, None
+    # the engine's warped card: every line went through the same resampling, so it is a fair
+    # comparison, and it costs no second warp
+    g = grey(view.warped).astype(np.float32)
+    ch, cw = g.shape
+    d = np.maximum(np.abs(np.diff(g, axis=1))[:-1], np.abs(np.diff(g, axis=0))[:, :-1])
+    steep: list[float] = []
+    candidates: list[tuple[float, tuple[int, int, int, int]]] = []
+    for t in view.text_lines:
+        x, y, rw, rh = line_rect(t.box)
+        x0, y0 = max(0, int(x)), max(0, int(y))
+        x1, y1 = min(cw - 1, int(x + rw)), min(ch - 1, int(y + rh))
+        if x1 - x0 < 8 or y1 - y0 < 6 or (x1 - x0) * (y1 - y0) < 200:
+            continue
+        px = np.sort(g[y0:y1, x0:x1], axis=None)
+        lo, hi = px[int(0.03 * (px.size - 1))], px[int(0.97 * (px.size - 1))]
+        if hi - lo < 40:
+            continue  # too faint for an edge profile (a watermark, a glare-washed line)
+        e = d[y0:y1, x0:x1].ravel()
+        k = int(0.99 * (e.size - 1))
+        st = float(np.partition(e, k)[k]) / float(hi - lo)
+        steep.append(st)
+        text = t.text or ""
+        if sum(c.isdigit() for c in text) >= 2 and len(text.strip()) >= 5:
+            candidates.append((st, (x, y, rw, rh)))  # a number or a date: what a forger retypes
+    if len(steep) < SHARP_MIN_LINES or not candidates:
+        return 0, None
+    typical = float(np.median(steep))
+    st, box = max(candidates)
+    ratio = st / max(typical, 1e-3)
+    if ratio < SHARP_FIRE - 0.2:
+        return 0, None
+    return clamp_score(70 + 20 * (ratio - SHARP_FIRE) / SHARP_SPAN), box
 
 
 def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
@@ -330,16 +445,24 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     meta = metadata_score(view)
     if meta >= limit:
         return meta, None  # the file says so itself: nothing else needs measuring
-    double = double_jpeg_score(view)
     content = content_score(view)
     noise, box = noise_analysis(view)
-    if max(noise, content) > max(meta, double) and max(noise, content) >= limit:
+    sharp, sharp_box = sharp_text_analysis(view)
+    if sharp > noise:
+        noise, box = sharp, sharp_box  # both say: this field is not the camera's
+    # A second compression of the whole file is also what a messaging app or a gallery's 'save'
+    # does to a genuine photo. It counts only together with a local disagreement (a field or a
+    # region whose noise or sharpness is not the camera's, even below the firing point): an edit
+    # leaves both, a re-sent genuine photo only the first. (Measured only then: it is the costly cue.)
+    double = double_jpeg_score(view) if noise >= DQ_COMPANION else 0
+    if max(noise, content) > double and max(noise, content) >= limit:
         from . import blur
 
         if blur.score(view) >= threshold(blur.CODE, blur.DEFAULT_THRESHOLD):
             # on a blurred photo the digits are misread more often than forged, and the smear
-            # averages the text areas' noise: neither signal is about an editor any more
-            noise, box, content = 0, None, 0
+            # averages the text areas' noise: neither signal is about an editor any more (nor,
+            # then, is there a local disagreement to back a double compression)
+            noise, box, content, double = 0, None, 0, 0
     s = max(meta, content, noise, double)
     return s, (box if noise == s and box else None)
 
