@@ -341,8 +341,8 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
     # (a thumb is lit and shaded as a rounded thing above the card: well darker than the card's
     # own face, so one of the card's chroma but much darker is not the card's own)
     own = (np.abs(cr - med[1]) <= 12) & (np.abs(cb - med[2]) <= 12)
-    dark = own & (y.astype(np.int16) < med[0] - OWN_DARKER)
-    if dark.any():
+    dark = own & (skin > 0) & (y.astype(np.int16) < med[0] - OWN_DARKER)
+    if cv2.countNonZero(dark.astype(np.uint8)) >= 0.01 * dark.size:  # (the smallest blob counted)
         # ... unless it is the desk's colour (the desk seen between the card's edge and a loose outline)
         desk = _surround_lab(view)
         if desk is not None:
