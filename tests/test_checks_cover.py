@@ -213,3 +213,15 @@ def test_label_over_one_short_word_counts_only_where_a_line_is(card):
 def test_skin_box_takes_every_tone_of_skin_not_blue_green_or_grey(rgb, skin):
     # (150, 138, 123): a thumb lit grey, left out by the box used before (Cr >= 138)
     assert bool(covered._is_skin(np.array([rgb], np.uint8))[0]) is skin
+
+
+def test_the_chip_of_a_mykad_is_no_label_in_the_column_of_lines(clean_view):
+    # a plain chip-sized patch left of the lines, between the number and the name, is the chip on a
+    # MyKad-family card; the same place on an i-Kad or a Singapore card holds no chip
+    W, H = 320, 202
+    chip = (39, 82, 28, 22)
+    mykad = dataclasses.replace(clean_view, action="MLIDCardOCR", fields={"Type": "MyKad"})
+    assert covered._at_chip(mykad, chip, W, H)
+    assert not covered._at_chip(mykad, (150, 82, 28, 22), W, H)
+    assert not covered._at_chip(dataclasses.replace(mykad, fields={"Type": "IKAD"}), chip, W, H)
+    assert not covered._at_chip(dataclasses.replace(clean_view, action="RecognizeSingaporeIDCardOCR"), chip, W, H)

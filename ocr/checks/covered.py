@@ -11,7 +11,9 @@
   into the picture's border. A card prints its text well inside its edge.
 - Finger: a skin-toned blob that comes in over one edge of the card, reaches in about as far as it is
   wide but not most of the way across, goes on outside the card (a hand), and is not the tone of the
-  desk round the card. The portrait's face is set aside, so is the card's own tone.
+  desk round the card unless of another colour than the blob (a pink or wooden desk). Skin: the
+  Chai & Ngan box's lower ends, every tone. The portrait's face is set aside, so is the card's own
+  tone - but not a blob of it much darker than the card and unlike the desk (a shaded thumb).
 - Label or object: a plain, solid (or, for keys, thick) patch inside the card with a clear step in
   colour all round it. Set aside: the card's own plain areas (background and bands run along its
   sides, strips hug a side between its edge and a loose outline, pieces of its background colour
@@ -19,8 +21,9 @@
   chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business).
   Taken back in, as a label has a place and a shape the card's own plain areas have not:
   - a solid patch in the card's column of printed lines (its left edge where the line above or
-    below it starts, one piece, not a chip's pads): a label stuck over a line, however small or
-    wherever; a paler one too when the card's number, which every card prints, was not read;
+    below it starts, one piece, not a chip's pads nor a MyKad's chip in its place): a label stuck
+    over a line, however small (down to PATCH_MIN_LINE, one short word) or wherever; a paler one
+    too when the card's number, which every card prints, was not read;
   - a solid patch over the portrait tile bigger than any plain piece of a portrait, or only
     partly over it: a label over or beside the portrait;
   - no face found, and a ragged, thick, dark patch over the tile: keys hiding the portrait (an ID
@@ -434,6 +437,20 @@ def _photo_box(view: CardView, s: float, W: int, H: int) -> tuple[int, int, int,
     return int(rx0), int(ry0), int(rx1 - rx0), int(ry1 - ry0)
 
 
+# Where a MyKad-family card has its chip, as fractions of the upright card: left of the column of
+# lines, between the number and the name. Gone plain in a soft photo, the chip is a solid patch whose
+# left edge is where the lines start - a label's place - when the chip sits in that column.
+CHIP_MYKAD = (0.03, 0.3, 0.27, 0.62)
+
+
+def _at_chip(view: CardView, box: tuple[int, int, int, int], W: int, H: int) -> bool:
+    if view.action != "MLIDCardOCR" or view.fields.get("Type") == "IKAD":
+        return False
+    x, y, w, h = box
+    c = CHIP_MYKAD
+    return x >= c[0] * W and y >= c[1] * H and x + w <= c[2] * W and y + h <= c[3] * H
+
+
 def _surround_lab(view: CardView) -> np.ndarray | None:
     """Median Lab colour just outside the card's outline (the desk), in the same scale as the
     patch test's Lab (8-bit OpenCV Lab of a lightly blurred copy)."""
@@ -575,7 +592,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if solid >= 0.9 and (aside or step < PATCH_STEP):
             if lines is None:
                 lines = _text_boxes(view, s)
-            aligned = _in_text_column((x, y, w, h), lines) and not _has_twin(labels, stats, i, lab, inside)
+            aligned = (_in_text_column((x, y, w, h), lines) and not _has_twin(labels, stats, i, lab, inside)
+                       and not (chip and _at_chip(view, (x, y, w, h), W, H)))
         over_face = over_face and inside[0] < PORTRAIT_DARK and step >= PATCH_STEP_PORTRAIT
         if aside and not aligned and not over_face:
             continue
