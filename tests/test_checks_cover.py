@@ -191,3 +191,37 @@ def test_narrow_thing_across_the_edge_counts_when_the_number_was_not_read(card):
     unread = across({**card.fields, "ID": ""})
     assert covered.crossing_score(unread)[0] >= covered.DEFAULT_THRESHOLD
     assert covered.crossing_score(across(card.fields))[0] == 0
+
+
+def test_label_over_one_short_word_counts_only_where_a_line_is(card):
+    # a label just covering the last address line (its plain inside ~0.3% of the card, under
+    # PATCH_MIN): in the column of lines it is a label; the same blob moved off the column is not
+    (x, y, w, h), text = next(b for b in card.text_boxes if b[1] == "SELANGOR")
+    box = (x - 6, y - 12, 130, 38)
+    log: list = []
+    over = _unread(_stuck(card, box, (250, 230, 90), SEED + 1), text)
+    assert covered.patch_score(over, log)[0] >= covered.DEFAULT_THRESHOLD
+    assert log and log[0]["frac"] < covered.PATCH_MIN
+    stray = _unread(_stuck(card, (box[0] + 40, *box[1:]), (250, 230, 90), SEED + 1), text)
+    assert covered.check(stray) is None
+
+
+@pytest.mark.parametrize("rgb, skin", [
+    ((200, 160, 140), True), ((150, 138, 123), True), ((120, 85, 70), True), ((230, 180, 160), True),
+    ((90, 130, 200), False), ((130, 160, 100), False), ((160, 160, 160), False), ((60, 60, 200), False),
+])
+def test_skin_box_takes_every_tone_of_skin_not_blue_green_or_grey(rgb, skin):
+    # (150, 138, 123): a thumb lit grey, left out by the box used before (Cr >= 138)
+    assert bool(covered._is_skin(np.array([rgb], np.uint8))[0]) is skin
+
+
+def test_the_chip_of_a_mykad_is_no_label_in_the_column_of_lines(clean_view):
+    # a plain chip-sized patch left of the lines, between the number and the name, is the chip on a
+    # MyKad-family card; the same place on an i-Kad or a Singapore card holds no chip
+    W, H = 320, 202
+    chip = (39, 82, 28, 22)
+    mykad = dataclasses.replace(clean_view, action="MLIDCardOCR", fields={"Type": "MyKad"})
+    assert covered._at_chip(mykad, chip, W, H)
+    assert not covered._at_chip(mykad, (150, 82, 28, 22), W, H)
+    assert not covered._at_chip(dataclasses.replace(mykad, fields={"Type": "IKAD"}), chip, W, H)
+    assert not covered._at_chip(dataclasses.replace(clean_view, action="RecognizeSingaporeIDCardOCR"), chip, W, H)

@@ -11,7 +11,9 @@
   into the picture's border. A card prints its text well inside its edge.
 - Finger: a skin-toned blob that comes in over one edge of the card, reaches in about as far as it is
   wide but not most of the way across, goes on outside the card (a hand), and is not the tone of the
-  desk round the card. The portrait's face is set aside, so is the card's own tone.
+  desk round the card unless of another colour than the blob (a pink or wooden desk). Skin: the
+  Chai & Ngan box's lower ends, every tone. The portrait's face is set aside, so is the card's own
+  tone - but not a blob of it much darker than the card and unlike the desk (a shaded thumb).
 - Label or object: a plain, solid (or, for keys, thick) patch inside the card with a clear step in
   colour all round it. Set aside: the card's own plain areas (background and bands run along its
   sides, strips hug a side between its edge and a loose outline, pieces of its background colour
@@ -19,8 +21,9 @@
   chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business).
   Taken back in, as a label has a place and a shape the card's own plain areas have not:
   - a solid patch in the card's column of printed lines (its left edge where the line above or
-    below it starts, one piece, not a chip's pads): a label stuck over a line, however small or
-    wherever; a paler one too when the card's number, which every card prints, was not read;
+    below it starts, one piece, not a chip's pads nor a MyKad's chip in its place): a label stuck
+    over a line, however small (down to PATCH_MIN_LINE, one short word) or wherever; a paler one
+    too when the card's number, which every card prints, was not read;
   - a solid patch over the portrait tile bigger than any plain piece of a portrait, or only
     partly over it: a label over or beside the portrait;
   - no face found, and a ragged, thick, dark patch over the tile: keys hiding the portrait (an ID
@@ -240,8 +243,15 @@ def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tupl
             run = run + 1 if v else 0
             if run > longest:
                 longest, end = run, j
+        # the rest of the side must be the card's edge: an outline that cut across the desk and the
+        # card (a wrong corner) has the card itself lying "across" it
+        rest = ok.copy()
+        rest[max(0, end - longest + 1):end + 1] = False
+        edge_share = float((step[rest] >= CROSS_EDGE).mean()) if rest.any() else 0.0
         if log is not None:
-            log.append((i, int(longest), int(ok.sum())))
+            log.append((i, int(longest), int(ok.sum()), round(edge_share, 2)))
+        if edge_share < CROSS_REST_EDGE:
+            continue
         if longest >= need:
             sc = 70 + 2 * longest
             if sc > best:
@@ -259,12 +269,27 @@ CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the
 # ... when the card's number was not read: every view of the development sets with a run of 6-7 but
 # one read the number (clean cards and other problems up to 7; a thumb over the number, 7)
 CROSS_RUN_UNREAD = 6
+# share of the rest of that side where the card's edge shows: 0.67-1 on every crossing thumb of the
+# development views, 0.16 on a clean card whose outline had a corner on the desk
+CROSS_REST_EDGE = 0.4
+
+
+# Skin in YCrCb: Cr 133-175, Cb 77-125. The lower ends are those of Chai & Ngan's (1999) box, which
+# holds skin of every tone under ordinary light (the tone sets Y, not much the chroma): the box used
+# before (Cr >= 138, Cb >= 80) was set round the development thumbs and left out skin lit grey or
+# olive. Cb stays <= 125 (Chai & Ngan: 127): above it are pinks and magentas - print inks, a pink
+# portrait backdrop - more than skin.
+SKIN_CR = (133, 175)
+SKIN_CB = (77, 125)
+
+
+def _skin_mask(y: np.ndarray, cr: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    return (cr >= SKIN_CR[0]) & (cr <= SKIN_CR[1]) & (cb >= SKIN_CB[0]) & (cb <= SKIN_CB[1]) & (y >= 60)
 
 
 def _is_skin(rgb: np.ndarray) -> np.ndarray:
     ycc = cv2.cvtColor(rgb.reshape(1, -1, 3), cv2.COLOR_RGB2YCrCb)[0].astype(np.int16)
-    y, cr, cb = ycc[:, 0], ycc[:, 1], ycc[:, 2]
-    return (cr >= 138) & (cr <= 175) & (cb >= 80) & (cb <= 125) & (y >= 60)
+    return _skin_mask(ycc[:, 0], ycc[:, 1], ycc[:, 2])
 
 
 def _goes_on_outside(view: CardView, edge_pts: np.ndarray) -> bool:
@@ -280,10 +305,14 @@ def _goes_on_outside(view: CardView, edge_pts: np.ndarray) -> bool:
     pts = cv2.perspectiveTransform(edge_pts[None], warped_to_original(view))[0]
     out = pts + (pts - c) / (np.linalg.norm(pts - c, axis=1, keepdims=True) + 1e-6) * 0.04 * cw
     inside = (out[:, 0] >= 0) & (out[:, 0] < w) & (out[:, 1] >= 0) & (out[:, 1] < h)
+    hand = None
     if inside.sum() >= 3:  # (else the hand comes from outside the photo, which shows nothing of it)
         o = out[inside].astype(int)
-        if float(_is_skin(img[o[:, 1], o[:, 0]]).mean()) < 0.5:
+        px = img[o[:, 1], o[:, 0]]
+        sk = _is_skin(px)
+        if float(sk.mean()) < 0.5:
             return False
+        hand = np.median(_lab(px[sk]), axis=0)
     # the desk: a ring of points round the whole card, a little further out
     t = np.linspace(0, 1, 30, endpoint=False)[:, None]
     ring = np.concatenate([q[k] + (q[(k + 1) % 4] - q[k]) * t for k in range(4)])
@@ -292,7 +321,22 @@ def _goes_on_outside(view: CardView, edge_pts: np.ndarray) -> bool:
     if ok.sum() < 20:
         return True
     r = ring[ok].astype(int)
-    return float(_is_skin(img[r[:, 1], r[:, 0]]).mean()) < 0.5
+    px = img[r[:, 1], r[:, 0]]
+    like = _is_skin(px)
+    if hand is not None:
+        # a desk in a skin-like tone (pink, beige, wood) is not the hand unless it is the hand's
+        # colour: a thumb is shaded and of its own tone, the desk past a loose outline is the same
+        # stuff all round the card
+        like &= np.linalg.norm(_lab(px) - hand, axis=1) < HAND_DESK
+    return float(like.mean()) < 0.5
+
+
+HAND_DESK = 20.0
+OWN_DARKER = 50  # grey levels below the card's median: darker than the card's own print in its tone  # Lab distance: the hand where it comes in against the desk round the card
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.ascontiguousarray(rgb.reshape(1, -1, 3), np.uint8), cv2.COLOR_RGB2LAB)[0].astype(np.float32)
 
 
 def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
@@ -300,14 +344,24 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
     s = 320 / view.warped.shape[1]
     ycc = cv2.cvtColor(img, cv2.COLOR_RGB2YCrCb)
     y, cr, cb = ycc[..., 0], ycc[..., 1].astype(np.int16), ycc[..., 2].astype(np.int16)
-    skin = ((cr >= 138) & (cr <= 175) & (cb >= 80) & (cb <= 125) & (y >= 60)).astype(np.uint8)
+    skin = _skin_mask(y, cr, cb).astype(np.uint8)
     if view.face_box:
         fx, fy, fw, fh = (int(v * s) for v in view.face_box)
         pad = int(0.25 * max(fw, fh))
         skin[max(0, fy - pad):fy + fh + pad, max(0, fx - pad):fx + fw + pad] = 0
     # a card printed in a skin-like tone (MyPR is red-pink): its own colour is not a finger
     med = np.median(ycc.reshape(-1, 3), axis=0).astype(np.int16)
+    # (a thumb is lit and shaded as a rounded thing above the card: well darker than the card's
+    # own face, so one of the card's chroma but much darker is not the card's own)
     own = (np.abs(cr - med[1]) <= 12) & (np.abs(cb - med[2]) <= 12)
+    dark = own & (skin > 0) & (y.astype(np.int16) < med[0] - OWN_DARKER)
+    if cv2.countNonZero(dark.astype(np.uint8)) >= 0.01 * dark.size:  # (the smallest blob counted)
+        # ... unless it is the desk's colour (the desk seen between the card's edge and a loose outline)
+        desk = _surround_lab(view)
+        if desk is not None:
+            lab = cv2.cvtColor(img, cv2.COLOR_RGB2LAB).astype(np.float32)
+            dark &= np.linalg.norm(lab - desk, axis=2) >= HAND_DESK
+        own &= ~dark
     skin[own] = 0
     skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(skin, 8)
@@ -350,6 +404,9 @@ PATCH_WIDTH = 320
 # development views, labels and objects mostly >= 30; no clean card's plain area passes the other tests.
 PATCH_STEP = 28.0
 PATCH_MIN = 0.005  # of the card: a label over one line of text
+# ... over one short word (a label of 30x13 px at 320 px wide, its plain inside ~24x7 after the
+# 7x7 window): only where a printed line is (see PATCH_STEP_ALIGNED)
+PATCH_MIN_LINE = 0.0025
 PATCH_STEP_RAGGED = 45.0
 # A solid patch in the column of printed lines (left edge within ALIGN px, at 320 px wide, of where
 # the line next above or below starts) when the card's number was not read: 18 and 23 for the
@@ -388,6 +445,20 @@ def _photo_box(view: CardView, s: float, W: int, H: int) -> tuple[int, int, int,
         x1, y1 = min(rx1, cx + f), min(ry1, cy + 1.6 * f)
         return int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0))
     return int(rx0), int(ry0), int(rx1 - rx0), int(ry1 - ry0)
+
+
+# Where a MyKad-family card has its chip, as fractions of the upright card: left of the column of
+# lines, between the number and the name. Gone plain in a soft photo, the chip is a solid patch whose
+# left edge is where the lines start - a label's place - when the chip sits in that column.
+CHIP_MYKAD = (0.03, 0.3, 0.27, 0.62)
+
+
+def _at_chip(view: CardView, box: tuple[int, int, int, int], W: int, H: int) -> bool:
+    if view.action != "MLIDCardOCR" or view.fields.get("Type") == "IKAD":
+        return False
+    x, y, w, h = box
+    c = CHIP_MYKAD
+    return x >= c[0] * W and y >= c[1] * H and x + w <= c[2] * W and y + h <= c[3] * H
 
 
 def _surround_lab(view: CardView) -> np.ndarray | None:
@@ -467,7 +538,7 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
         frac = area / flat.size
-        if frac < PATCH_MIN or frac > 0.2 or i == big:
+        if frac < PATCH_MIN_LINE or frac > 0.2 or i == big:
             continue
         # the card's own background and bands run along its side; an object lying over the edge
         # comes in across it and covers only a part of that side
@@ -531,10 +602,13 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if solid >= 0.9 and (aside or step < PATCH_STEP):
             if lines is None:
                 lines = _text_boxes(view, s)
-            aligned = _in_text_column((x, y, w, h), lines) and not _has_twin(labels, stats, i, lab, inside)
+            aligned = (_in_text_column((x, y, w, h), lines) and not _has_twin(labels, stats, i, lab, inside)
+                       and not (chip and _at_chip(view, (x, y, w, h), W, H)))
         over_face = over_face and inside[0] < PORTRAIT_DARK and step >= PATCH_STEP_PORTRAIT
         if aside and not aligned and not over_face:
             continue
+        if frac < PATCH_MIN and not aligned:
+            continue  # smaller than a label over a line: only one where a line is
         if solid < 0.8 and step < PATCH_STEP_RAGGED and not over_face:
             continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
         if step < (PATCH_STEP_ALIGNED if aligned and not view.fields.get("ID") else PATCH_STEP):
