@@ -1,4 +1,4 @@
-"""-9104 round 3: double JPEG compression (an editor's re-save) and a pasted portrait the face
+"""-9104: double JPEG compression (an editor's re-save) and a pasted portrait the face
 finder missed."""
 
 import dataclasses

@@ -1,4 +1,4 @@
-"""-9104 round 3 (edit2): typed-over text is sharper than the camera's print, the card's noise is
+"""-9104: typed-over text is sharper than the camera's print, the card's noise is
 read without a large pasted region, and a double compression counts only beside local evidence."""
 
 import dataclasses
