@@ -442,6 +442,17 @@ def test_a_warning_raised_on_the_back_of_a_mykad_is_stored_against_the_back(db, 
     ]
 
 
+def test_a_singapore_back_keeps_its_warning_whatever_side_the_engine_took_it_for(db, use_backend):
+    # One image per RecognizeSingaporeIDCardOCR call: a blurred back may be read as a "front".
+    backend = use_backend(ScriptedBackend())
+    backend.answers[(SG, False)] = {
+        "WarnCardInfos": [-9108], "WarnDetails": [{"Code": -9108, "Score": 90, "Box": None, "Side": "front"}],
+    }
+    submission = upload("SG")
+    run(submission)
+    assert sorted(CardWarning.objects.filter(submission=submission).values_list("side", flat=True)) == ["back", "front"]
+
+
 def test_a_warning_raised_by_both_sides_of_a_mykad_is_stored_once_with_its_strongest_detail(db, use_backend):
     backend = use_backend(ScriptedBackend())
     backend.answers[(MLID, True)] = {

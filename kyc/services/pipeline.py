@@ -343,15 +343,18 @@ def _warnings(submission: Submission, attempt: OcrAttempt, response: dict) -> li
     for detail in response.get("WarnDetails") or []:
         if isinstance(detail, dict) and (detail.get("Score") or 0) >= (details.get(detail.get("Code"), {}).get("Score") or 0):
             details[detail.get("Code")] = detail
-    side = Side.BACK if attempt.sides == Side.BACK else Side.FRONT
     warnings = []
     for code in dict.fromkeys(response.get("WarnCardInfos") or []):
         detail = details.get(code, {})
         score = detail.get("Score")
+        if attempt.sides in Side.values:
+            side = attempt.sides  # one image in the call: the warning is about it, whatever the engine took it for
+        else:
+            side = detail.get("Side") if detail.get("Side") in Side.values else Side.FRONT  # a MyKad's front + back
         warnings.append(
             CardWarning(
                 submission=submission,
-                side=detail.get("Side") if detail.get("Side") in Side.values else side,
+                side=side,
                 code=int(code),
                 score=max(0, min(100, int(score))) if isinstance(score, (int, float)) else None,
                 box=detail.get("Box") or None,
