@@ -1,4 +1,8 @@
-"""Card warnings: one check per WarnCardInfos code, each scoring a CardView from 0 to 100."""
+"""Card warnings: one check per WarnCardInfos code, each scoring a CardView from 0 to 100.
+
+Comments on thresholds cite the development sets of `bench/warnings_views.py` by seed: dev1001
+(seed 1001, 12 images per degradation), val2002 (seed 2002, 4 per degradation) and further seeds
+named where used. Reported figures come from other seeds (bench/results/warnings.md)."""
 
 import logging
 

@@ -205,7 +205,7 @@ def double_jpeg_statistic(view: CardView) -> float:
     return float(np.mean(sorted(per_freq)[:-1]))
 
 
-# one compression in development (dev1001 plus sets of our own and the other helpers', ~470 photos
+# one compression in development (dev1001 plus further development seeds, ~470 photos
 # of every kind but edits): at most 2.0 (one clean photo), the next 1.82; files saved twice from
 # ~0.8 (a coarser second save erases the first lattice) to several hundred. 2.5 scores 70.
 DQ_FIRE, DQ_SPAN = 2.5, 1.5
@@ -357,7 +357,7 @@ def noise_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] | Non
 # A region spliced from another photo carries that photo's noise, usually put through a harder
 # JPEG (a screenshot, a downloaded picture): not noise-free, but at half the card's own level or
 # less, over a compact patch. Each block is compared with the card's blocks of its own brightness
-# (shot noise grows with it). Development (dev1001 and the other helpers' ~1000 photos of every
+# (shot noise grows with it). Development (dev1001 and further development seeds, ~1000 photos of every
 # kind but edits): no clean photo has such a patch over 14 blocks; a covering finger reached 34
 # blocks but as a ragged shape (fills 37% of its bounding box). A splice's patch is a rectangle.
 HALF_QUIET, HALF_AREA, HALF_FILL, HALF_RATIO = 0.5, 20, 0.5, 0.45
@@ -396,7 +396,7 @@ def _half_quiet_region(sigma: np.ndarray, level: np.ndarray, ok: np.ndarray, typ
 # the card's typical line was put there after the photo was taken.
 
 SHARP_MIN_LINES = 4
-# development (dev1001, val2002, the other helpers' sets, edit views of seed 8101: ~970 photos of
+# development (dev1001, val2002, further development seeds, edit views of seed 8101: ~970 photos of
 # every kind but edits): at most 1.23 (1.18 on a sharp photo), 1.57 and 1.37 on motion-blurred
 # ones (the blur check vetoes those); typed-over fields 1.1 to 1.95, more than half above 1.5,
 # which scores 70.
