@@ -64,42 +64,54 @@ def _peakiness(tile: np.ndarray) -> float:
     return float(np.sort(excess.ravel())[-4:].mean())  # a grid shows as a few strong peaks
 
 
-def tiles(view: CardView) -> list[np.ndarray]:
-    quad = card_quad(view)
-    h, w = view.original.shape[:2]
+INSIDE = ((0.25, 0.3), (0.75, 0.3), (0.25, 0.7), (0.75, 0.7), (0.5, 0.5))  # the card's quarters and middle
+
+
+def _inside_points(quad: np.ndarray) -> list[np.ndarray]:
+    """Where the tiles inside the card are centred, in original px."""
     out = []
-    # inside the card: its four quarters and the middle
-    for u, v in ((0.25, 0.3), (0.75, 0.3), (0.25, 0.7), (0.75, 0.7), (0.5, 0.5)):
+    for u, v in INSIDE:
         top = quad[0] + (quad[1] - quad[0]) * u
         bottom = quad[3] + (quad[2] - quad[3]) * u
-        p = top + (bottom - top) * v
-        x, y = int(p[0]) - TILE // 2, int(p[1]) - TILE // 2
-        if 0 <= x and 0 <= y and x + TILE <= w and y + TILE <= h:
-            out.append(grey(view.original[y:y + TILE, x:x + TILE]))  # only the tiles: frames can be 12 MP
+        out.append(top + (bottom - top) * v)
     return out
 
 
+def _around_points(quad: np.ndarray, gap: float, extra: float) -> list[np.ndarray]:
+    """Where the tiles just outside the card are centred, three per side: `gap` card widths plus
+    `extra` px out from the edge, so that a tile stays clear of the card's edge."""
+    centre = quad.mean(0)
+    out_by = gap * float(np.linalg.norm(quad[1] - quad[0])) + extra
+    out = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        normal = (a + b) / 2 - centre
+        normal /= np.linalg.norm(normal) + 1e-6
+        out += [a + (b - a) * u + normal * out_by for u in (0.3, 0.5, 0.7)]
+    return out
+
+
+def _tile_at(img: np.ndarray, p: np.ndarray, size: int) -> np.ndarray | None:
+    """The size x size tile centred on p, None where the frame does not hold it (only tiles are
+    cut: frames can be 12 MP)."""
+    h, w = img.shape[:2]
+    x, y = int(p[0]) - size // 2, int(p[1]) - size // 2
+    if 0 <= x and 0 <= y and x + size <= w and y + size <= h:
+        return img[y:y + size, x:x + size]
+    return None
+
+
+def tiles(view: CardView) -> list[np.ndarray]:
+    found = (_tile_at(view.original, p, TILE) for p in _inside_points(card_quad(view)))
+    return [grey(t) for t in found if t is not None]
 
 
 def surround_tiles(view: CardView) -> list[np.ndarray]:
     """Tiles just outside the card's outline (three per side), where the frame holds them."""
     if view.quad is None:
         return []
-    quad = card_quad(view)
-    h, w = view.original.shape[:2]
-    centre = quad.mean(0)
-    cw = float(np.linalg.norm(quad[1] - quad[0]))
-    out = []
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        normal = (a + b) / 2 - centre
-        normal /= np.linalg.norm(normal) + 1e-6
-        for u in (0.3, 0.5, 0.7):
-            p = a + (b - a) * u + normal * (0.04 * cw + TILE * 0.75)  # clear of the card's edge
-            x, y = int(p[0]) - TILE // 2, int(p[1]) - TILE // 2
-            if 0 <= x and 0 <= y and x + TILE <= w and y + TILE <= h:
-                out.append(grey(view.original[y:y + TILE, x:x + TILE]))
-    return out
+    found = (_tile_at(view.original, p, TILE) for p in _around_points(card_quad(view), 0.04, TILE * 0.75))
+    return [grey(t) for t in found if t is not None]
 
 
 def measures(view: CardView) -> tuple[float, float | None]:
@@ -149,14 +161,6 @@ def _colour_grain(tile: np.ndarray) -> float:
     return float(np.median(blocks))
 
 
-def _tile_at(img: np.ndarray, p: np.ndarray, size: int) -> np.ndarray | None:
-    h, w = img.shape[:2]
-    x, y = int(p[0]) - size // 2, int(p[1]) - size // 2
-    if 0 <= x and 0 <= y and x + size <= w and y + size <= h:
-        return img[y:y + size, x:x + size]
-    return None
-
-
 def grain_measures(view: CardView) -> tuple[float, float | None]:
     """Colour grain inside the card (median of five tiles) and just around it (median of the
     tiles the frame holds, None when it holds fewer than three)."""
@@ -164,29 +168,15 @@ def grain_measures(view: CardView) -> tuple[float, float | None]:
         return 0.0, None
     quad = card_quad(view)
     img = view.original
-    inside = []
-    for u, v in ((0.25, 0.3), (0.75, 0.3), (0.25, 0.7), (0.75, 0.7), (0.5, 0.5)):
-        top = quad[0] + (quad[1] - quad[0]) * u
-        bottom = quad[3] + (quad[2] - quad[3]) * u
-        t = _tile_at(img, top + (bottom - top) * v, GRAIN_TILE)
-        if t is not None:
-            inside.append(_colour_grain(t))
+    found = (_tile_at(img, p, GRAIN_TILE) for p in _inside_points(quad))
+    inside = [_colour_grain(t) for t in found if t is not None]
     if len(inside) < 3:
         return 0.0, None
     inner = float(np.median(inside))
     if view.quad is None or inner < GRAIN_INSIDE_FROM:
         return inner, None
-    centre = quad.mean(0)
-    cw = float(np.linalg.norm(quad[1] - quad[0]))
-    around = []
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        normal = (a + b) / 2 - centre
-        normal /= np.linalg.norm(normal) + 1e-6
-        for u in (0.3, 0.5, 0.7):
-            t = _tile_at(img, a + (b - a) * u + normal * (GRAIN_GAP * cw + GRAIN_TILE * 0.6), GRAIN_TILE)
-            if t is not None:
-                around.append(_colour_grain(t))
+    found = (_tile_at(img, p, GRAIN_TILE) for p in _around_points(quad, GRAIN_GAP, GRAIN_TILE * 0.6))
+    around = [_colour_grain(t) for t in found if t is not None]
     if len(around) < 3:
         return inner, None
     return inner, float(np.median(around))
