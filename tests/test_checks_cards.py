@@ -6,10 +6,11 @@ import io
 
 import cv2
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.checks.context import CardView, TextLine
-from ocr.synth.degrade import Card, Shot
+from ocr.synth.degrade import Card, Shot, degrade
 
 W, H = 856, 540
 WARPED = (1000, 630)
@@ -83,3 +84,18 @@ def view_from_shot(shot: Shot, card: Card, *, data: bytes | None = None, fields:
     face = (int(fx * sx), int(fy * sy), int(fw * sx), int(fh * sy))
     return CardView("MLIDCardOCR", "front", data, pil.format, original, quad, warped, lines, face,
                     dict(card.fields if fields is None else fields))
+
+
+# Fixtures for the check test modules, each seeded by the importing module's own SEED:
+#   from tests.test_checks_cards import card, clean_view  # noqa: F401 (fixtures)
+
+
+@pytest.fixture(scope="module")
+def card(request) -> Card:
+    return render_card(np.random.default_rng(request.module.SEED))
+
+
+@pytest.fixture(scope="module")
+def clean_view(card, request) -> CardView:
+    """The same card photographed cleanly, as the engine would hand it to the checks."""
+    return view_from_shot(degrade(card, "clean", np.random.default_rng(request.module.SEED + 1)), card)

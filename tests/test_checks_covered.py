@@ -10,20 +10,10 @@ import pytest
 from ocr.checks import covered
 from ocr.checks.context import TextLine
 from ocr.synth.degrade import Card, degrade
-from tests.test_checks_cards import render_card, view_from_shot
+from tests.test_checks_cards import card, clean_view, view_from_shot  # noqa: F401 (fixtures)
 
 # Seeds of this file's own, distinct from the benchmark's and the other check tests'.
 SEED = 7373
-
-
-@pytest.fixture(scope="module")
-def card():
-    return render_card(np.random.default_rng(SEED))
-
-
-@pytest.fixture(scope="module")
-def clean_view(card):
-    return view_from_shot(degrade(card, "clean", np.random.default_rng(SEED + 1)), card)
 
 
 def _stuck(card: Card, box, colour, seed: int, *, face_found: bool = True):

@@ -6,14 +6,9 @@ import pytest
 
 from ocr.checks import edited, run_checks
 from ocr.synth.degrade import degrade
-from tests.test_checks_cards import render_card, view_from_shot
+from tests.test_checks_cards import card, view_from_shot  # noqa: F401 (fixtures)
 
 SEED = 5150
-
-
-@pytest.fixture(scope="module")
-def card():
-    return render_card(np.random.default_rng(SEED))
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,9 @@ from PIL import Image, ImageOps
 
 from ocr.checks import edited
 from ocr.synth.degrade import degrade
-from tests.test_checks_cards import render_card, view_from_shot
+from tests.test_checks_cards import card, view_from_shot  # noqa: F401 (fixtures)
 
 SEED = 8086
-
-
-@pytest.fixture(scope="module")
-def card():
-    return render_card(np.random.default_rng(SEED))
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,9 @@ import pytest
 
 from ocr.checks import edited
 from ocr.synth.degrade import degrade
-from tests.test_checks_cards import render_card, view_from_shot
+from tests.test_checks_cards import card, view_from_shot  # noqa: F401 (fixtures)
 
 SEED = 9191
-
-
-@pytest.fixture(scope="module")
-def card():
-    return render_card(np.random.default_rng(SEED))
 
 
 def test_typed_over_number_is_sharper_than_every_printed_line(card):

@@ -11,19 +11,9 @@ import pytest
 
 from ocr.checks import photocopy
 from ocr.synth.degrade import degrade
-from tests.test_checks_cards import render_card, view_from_shot
+from tests.test_checks_cards import card, clean_view, view_from_shot  # noqa: F401 (fixtures)
 
 SEED = 9202  # distinct from the benchmark's and the other check tests' seeds
-
-
-@pytest.fixture(scope="module")
-def card():
-    return render_card(np.random.default_rng(SEED))
-
-
-@pytest.fixture(scope="module")
-def clean_view(card):
-    return view_from_shot(degrade(card, "clean", np.random.default_rng(SEED + 1)), card)
 
 
 def _with_warped(view, warped):

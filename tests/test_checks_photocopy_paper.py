@@ -10,20 +10,10 @@ import pytest
 
 from ocr.checks import photocopy
 from ocr.synth.degrade import Shot, _camera, _place, degrade
-from tests.test_checks_cards import render_card, view_from_shot
+from tests.test_checks_cards import card, clean_view, view_from_shot  # noqa: F401 (fixtures)
 
 SEED = 9102  # distinct from the benchmark's and the other check tests' seeds
 SHEET_COPY_SEED = SEED + 10  # degrade(..., "photocopy_colour") lays this one on an A4 sheet
-
-
-@pytest.fixture(scope="module")
-def card():
-    return render_card(np.random.default_rng(SEED))
-
-
-@pytest.fixture(scope="module")
-def clean_view(card):
-    return view_from_shot(degrade(card, "clean", np.random.default_rng(SEED + 1)), card)
 
 
 @pytest.fixture(scope="module")

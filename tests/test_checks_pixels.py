@@ -9,21 +9,10 @@ import pytest
 from ocr.checks import run_checks
 from ocr.checks import blur, glare, photocopy, recapture
 from ocr.synth.degrade import degrade
-from tests.test_checks_cards import render_card, view_from_shot
+from tests.test_checks_cards import card, clean_view, view_from_shot  # noqa: F401 (fixtures)
 
 # Seeds distinct from the benchmark's, so tests do not share its images.
 SEED = 4242
-
-
-@pytest.fixture(scope="module")
-def card():
-    return render_card(np.random.default_rng(SEED))
-
-
-@pytest.fixture(scope="module")
-def clean_view(card):
-    shot = degrade(card, "clean", np.random.default_rng(SEED + 1))
-    return view_from_shot(shot, card)
 
 
 def codes(view):

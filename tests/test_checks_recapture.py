@@ -10,19 +10,9 @@ import pytest
 
 from ocr.checks import recapture
 from ocr.synth.degrade import degrade
-from tests.test_checks_cards import render_card, view_from_shot
+from tests.test_checks_cards import card, clean_view, view_from_shot  # noqa: F401 (fixtures)
 
 SEED = 5757  # not a benchmark seed
-
-
-@pytest.fixture(scope="module")
-def card():
-    return render_card(np.random.default_rng(SEED))
-
-
-@pytest.fixture(scope="module")
-def clean_view(card):
-    return view_from_shot(degrade(card, "clean", np.random.default_rng(SEED + 1)), card)
 
 
 def _same(view, **changes):
