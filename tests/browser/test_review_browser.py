@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kyc.models import Decision, Status
+from kyc.models import Decision, Status, Submission
 from tests.conftest import PASSWORD
 from tests.review_factory import fast_passwords, make_submission  # noqa: F401 (autouse fixture)
 
@@ -110,3 +110,18 @@ def test_request_a_reupload_then_the_next_card_opens(browser, live_server, revie
     first.refresh_from_db()
     assert first.status == Status.REUPLOAD_REQUESTED
     assert first.decisions.get().reason_codes == ["blurry"]
+
+
+def test_a_failed_ocr_is_sent_back_to_be_read_from_its_detail_page(browser, live_server, reviewer):
+    submission = make_submission(ref="OCR-FAIL-1", status=Status.OCR_FAILED, assignee=reviewer)
+    Submission.objects.filter(pk=submission.pk).update(
+        ocr_error_code="FailedOperation.NoMASIDCard", ocr_error_message="No Malaysian identity card was found in the image.")
+
+    page = signed_in(browser, live_server, reviewer)
+    page.goto(f"{live_server.url}/review/{submission.pk}/")
+    page.wait_for_selector("button:has-text('Retry OCR')")
+    shot(page, "detail-ocr-failed")
+    page.click("button:has-text('Retry OCR')")
+    page.wait_for_selector("text=OCR will run again")
+    submission.refresh_from_db()
+    assert submission.status == Status.RECEIVED
