@@ -256,6 +256,19 @@ class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["=submission__id", "comment", "made_by__username"]
     date_hierarchy = "created_at"
     list_select_related = ["submission", "made_by"]
+    fields = [
+        "id", "submission", "action", "made_by", "created_at", "reason_codes", "comment",
+        "approved_fields_shown", "automated_result_shown",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="approved record (ID numbers masked)")
+    def approved_fields_shown(self, obj):
+        return _pretty_json(json.dumps(obj.approved_fields), masked=True) if obj.approved_fields else "-"
+
+    @admin.display(description="automated result when decided")
+    def automated_result_shown(self, obj):
+        return _pretty_json(json.dumps(obj.automated_result)) if obj.automated_result else "-"
 
 
 @admin.register(Note)

@@ -238,6 +238,10 @@ class Decision(models.Model):
     # Only on the final approve: the merged record (OCR values with corrections applied) and the
     # automated result it was derived from, kept side by side for false-acceptance reporting.
     approved_fields = models.JSONField(null=True, blank=True)
+    # What the automated checks said of the card when the decision was taken (see
+    # kyc.services.reporting.automated_result): measured against the decision each month, as BNM's
+    # e-KYC policy asks of automated ID verification (false acceptance rate).
+    automated_result = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

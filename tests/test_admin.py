@@ -88,6 +88,22 @@ def test_a_corrected_id_number_is_masked_in_the_audit_log_too(admin_client, proc
     assert html.count("710716-**-****") == 3  # before, after and the OCR value
 
 
+def test_an_approved_record_is_masked_and_shown_with_its_automated_result(
+    admin_client, processed, reviewer, second_reviewer
+):
+    from kyc.services import review
+
+    review.review_claim(submission=processed, user=reviewer)
+    review.review_approve(submission=processed, user=reviewer)  # the scripted card is warned: four eyes
+    review.review_claim(submission=processed, user=second_reviewer)
+    decision = review.review_approve(submission=processed, user=second_reviewer)
+    assert decision.action == "approve"
+    assert decision.approved_fields["fields"]["ID"] == "710716-08-6085"  # kept in full ...
+    html = admin_client.get(reverse("admin:kyc_decision_change", args=[decision.pk])).content.decode()
+    assert "6085" not in html and "710716-**-****" in html  # ... shown masked
+    assert "Automated result when decided" in html and "&quot;clear&quot;" in html
+
+
 def test_the_raw_ocr_response_is_shown_read_only(admin_client, processed):
     attempt = OcrAttempt.objects.get(submission=processed)
     url = reverse("admin:kyc_ocrattempt_change", args=[attempt.pk])

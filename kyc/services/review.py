@@ -14,6 +14,7 @@ from ..models import CardField, CardImage, Decision, Note, Status, Submission
 from ..signals import decision_recorded
 from .fields import fields_merged, submission_refresh_summary
 from .pipeline import ocr_retry
+from .reporting import automated_result
 from .submissions import IllegalTransition, submission_transition
 
 # Reasons a reviewer picks. A re-upload is for problems the customer can fix with a new photo; a
@@ -197,7 +198,8 @@ def _decision_on_commit(submission: Submission, decision: Decision) -> None:
 
 def _record_decision(submission, user, action, *, reason_codes=(), comment="", approved_fields=None) -> Decision:
     decision = Decision.objects.create(submission=submission, action=action, reason_codes=list(reason_codes),
-                                       comment=comment, made_by=user, approved_fields=approved_fields)
+                                       comment=comment, made_by=user, approved_fields=approved_fields,
+                                       automated_result=automated_result(submission))
     audit_record(actor=_actor(user), event="decision.recorded", subject=decision, submission=submission,
                  after={"action": action, "reason_codes": list(reason_codes), "comment": comment})
     return decision
