@@ -106,6 +106,7 @@ class Submission(models.Model):
             ("reassign_submission", "Can assign submissions to other reviewers"),
             ("reveal_id_number", "Can reveal full ID numbers"),
             ("view_card_image", "Can view card images"),
+            ("view_verification_report", "Can see how the automated checks compare with decisions"),
         ]
 
     def __str__(self):

@@ -8,8 +8,8 @@ ADMIN = "admin"
 _REVIEW = ["review_submission", "view_card_image", "view_submission", "reveal_id_number"]
 GROUP_PERMISSIONS = {
     REVIEWER: _REVIEW,
-    SENIOR_REVIEWER: _REVIEW + ["second_approve_submission", "reassign_submission"],
-    ADMIN: _REVIEW + ["second_approve_submission", "reassign_submission"],
+    SENIOR_REVIEWER: _REVIEW + ["second_approve_submission", "reassign_submission", "view_verification_report"],
+    ADMIN: _REVIEW + ["second_approve_submission", "reassign_submission", "view_verification_report"],
 }
 
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from kyc.models import Decision
@@ -122,3 +123,27 @@ def test_the_command_writes_text_csv_and_json(db, reviewer, capsys):
 def test_a_bad_month_is_a_clear_error(db):
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("verification_report", "--month", "October")
+
+
+@pytest.mark.parametrize("persona,status", [("outsider", 403), ("reviewer", 403), ("second_reviewer", 200), ("admin_user", 200)])
+def test_the_screen_is_for_senior_reviewers_and_admins(client, request, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("review:verification")).status_code == status
+
+
+def test_anonymous_is_sent_to_login_from_the_screen(client, db):
+    response = client.get(reverse("review:verification"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_screen_shows_the_month_asked_for(client, reviewer, second_reviewer):
+    _decide(make_submission(fields=CONFIDENT_MY, ref="A"), reviewer, "reject")
+    _decide(make_submission(fields=CONFIDENT_MY, warnings=GLARE, ref="B"), reviewer, "reupload")
+    client.force_login(second_reviewer)
+    html = client.get(reverse("review:verification"), {"month": timezone.localdate().strftime("%Y-%m")}).content.decode()
+    assert "<strong>1</strong> (100% of rejected)" in html  # one rejection, and it was clear
+    assert "Glare (-9107)" in html and "710716" not in html  # counts only, no personal data
+    # a month that cannot be read is said so, and the default month is shown instead of a 500
+    response = client.get(reverse("review:verification"), {"month": "last week"})
+    assert response.status_code == 200 and "Pick a month" in response.content.decode()
+    assert "No final decisions" in client.get(reverse("review:verification"), {"month": "2001-01"}).content.decode()

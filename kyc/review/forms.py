@@ -1,6 +1,7 @@
 from django import forms
 
 from ..models import Country, Status
+from ..services.reporting import month_parse
 from ..services.review import REJECT_REASONS, REUPLOAD_REASONS
 from .labels import WARNING_LABELS
 from .selectors import WAITING
@@ -31,6 +32,16 @@ class QueueFilterForm(forms.Form):
         self.fields["assignee"].choices = [
             ("mine_or_unassigned", "Mine or unassigned"), ("mine", "Mine"), ("unassigned", "Unassigned"), ("any", "Anyone"),
         ] + [(str(u.pk), u.get_username()) for u in reviewers]
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(label="Month", max_length=7, widget=forms.TextInput(attrs={"type": "month"}))
+
+    def clean_month(self):
+        try:
+            return month_parse(self.cleaned_data["month"])
+        except ValueError:
+            raise forms.ValidationError("Pick a month, like 2026-10.") from None
 
 
 class CorrectionForm(forms.Form):

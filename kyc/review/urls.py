@@ -20,4 +20,5 @@ urlpatterns = [
     path("<uuid:pk>/retry-ocr/", views.retry_ocr, name="retry_ocr"),
     path("<uuid:pk>/notes/", views.note, name="note"),
     path("<uuid:pk>/reveal/", views.reveal, name="reveal"),
+    path("reports/verification/", views.verification, name="verification"),
 ]

@@ -5,16 +5,19 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from ..models import CardImage, Side
+from ..models import CardImage, Country, Side
 from ..services import review as services
+from ..services.reporting import month_previous, verification_report
 from . import forms
 from .access import get_submission_for_user, require_review_access
 from .selectors import mask_if_id_number, next_submission, portrait_jpeg, queue_submissions, reviewers, submission_detail
@@ -256,3 +259,26 @@ def reveal(request, pk):
     services.id_reveal(submission=submission, user=request.user)
     request.session["revealed_submission"] = str(submission.pk)
     return _back(submission)
+
+
+@require_GET
+@never_cache
+def verification(request):
+    """How the automated checks compared with the reviewers' final decisions in one month."""
+    if not request.user.has_perm("kyc.view_verification_report"):
+        raise PermissionDenied
+    form = forms.MonthForm(request.GET or None)
+    month = month_previous(timezone.localdate())
+    if form.is_bound and form.is_valid():
+        month = form.cleaned_data["month"]
+    elif not form.is_bound:
+        form = forms.MonthForm(initial={"month": month.strftime("%Y-%m")})
+    report = verification_report(month)
+    scopes = [(Country(code).label, m) for code, m in report.by_country.items()]
+    if len(scopes) > 1:
+        scopes.append(("Both countries", report.total))
+    codes = sorted(report.total.warned)
+    return render(request, "review/verification.html", {
+        "form": form, "month": report.month, "scopes": scopes, "total": report.total,
+        "warnings": [(code, report.total.warned[code], report.total.warned_approved[code]) for code in codes],
+    })

@@ -134,6 +134,17 @@ def _month_bounds(month: date) -> tuple[datetime, datetime]:
     return start, end
 
 
+def month_parse(text: str) -> date:
+    """'2026-10' (what a browser's month input sends) as the first day of that month."""
+    year, month = (int(part) for part in text.strip().split("-"))
+    return date(year, month, 1)
+
+
+def month_previous(today: date) -> date:
+    first = today.replace(day=1)
+    return first.replace(year=first.year - 1, month=12) if first.month == 1 else first.replace(month=first.month - 1)
+
+
 def verification_report(month: date, *, country: str | None = None) -> MonthReport:
     """The final decisions taken in `month` (any day of it), measured against their snapshots."""
     start, end = _month_bounds(month)

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from kyc.models import Decision, Status, Submission
 from tests.conftest import PASSWORD
@@ -86,6 +87,17 @@ def test_claim_correct_and_approve_with_four_eyes(browser, live_server, reviewer
     submission.refresh_from_db()
     assert submission.status == Status.APPROVED
     assert submission.decisions.get(action=Decision.Action.APPROVE).approved_fields["fields"]["Name"] == "KAVIN ONG KHI MIN"
+
+    # The senior reviewer sees how the automated checks fared this month: the card was flagged
+    # (glare, photocopy, a low-confidence address) and approved all the same.
+    assert "Automated checks" not in page.inner_text("header nav")  # not a plain reviewer's page
+    senior.click("header nav a:has-text('Automated checks')")
+    senior.fill("#id_month", timezone.localdate().strftime("%Y-%m"))
+    senior.click("button:has-text('Show')")
+    row = senior.inner_text("table.report tbody tr")
+    assert "1 (100% of approved)" in row  # a false alarm, and corrected
+    assert "Glare (-9107)" in senior.inner_text("body")
+    shot(senior, "verification-report")
 
 
 def test_request_a_reupload_then_the_next_card_opens(browser, live_server, reviewer):

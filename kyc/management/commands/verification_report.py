@@ -15,21 +15,14 @@ from django.utils import timezone
 
 from kyc.models import Country
 from kyc.review.labels import warning_label
-from kyc.services.reporting import Measures, verification_report
+from kyc.services.reporting import Measures, month_parse, month_previous, verification_report
 
 
 def _month(text: str) -> date:
     try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
+        return month_parse(text)
     except ValueError:
         raise CommandError(f"--month must be YYYY-MM, like 2026-10; got {text!r}.") from None
-
-
-def _last_month() -> date:
-    first = timezone.localdate().replace(day=1)
-    return (first.replace(year=first.year - 1, month=12) if first.month == 1
-            else first.replace(month=first.month - 1))
 
 
 def _pct(value: float | None) -> str:
@@ -67,7 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=("text", "csv", "json"), default="text")
 
     def handle(self, *args, month=None, country=None, format="text", **options):
-        report = verification_report(month or _last_month(), country=country)
+        report = verification_report(month or month_previous(timezone.localdate()), country=country)
         rows = [_row(code, m) for code, m in report.by_country.items()]
         if not country:
             rows.append(_row("total", report.total))
