@@ -29,7 +29,7 @@ from dataclasses import astuple, dataclass
 import cv2
 import numpy as np
 
-from .common import clamp_score, grey, line_rect, logistic, resized, threshold
+from .common import clamp_score, line_rect, logistic, resized, threshold, warped_grey
 from .context import CardView, WarnDetail
 
 CODE = -9108
@@ -70,7 +70,7 @@ class Sharpness:
 
 def _normalised(view: CardView) -> np.ndarray:
     """The grey card at WIDTH with its own contrast range (2nd-98th percentile) mapped to 0-100."""
-    g8 = resized(grey(view.warped), WIDTH)
+    g8 = resized(warped_grey(view), WIDTH)
     cum = np.cumsum(cv2.calcHist([g8], [0], None, [256], [0, 256]).ravel())
     lo, hi = np.searchsorted(cum, (0.02 * cum[-1], 0.98 * cum[-1]))
     return (g8.astype(np.float32) - float(lo)) * np.float32(100.0 / max(float(hi - lo), 20.0))

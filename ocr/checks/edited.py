@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 from ..idnumbers import PLACE_OF_BIRTH, nric_check_letter
-from .common import box_to_original, card_quad, clamp_score, grey, line_rect, threshold
+from .common import box_to_original, card_quad, clamp_score, grey, line_rect, threshold, warped_grey
 from .context import CardView, WarnDetail
 
 CODE = -9104
@@ -415,7 +415,7 @@ def sharp_text_analysis(view: CardView) -> tuple[int, tuple[int, int, int, int] 
     # the engine's warped card: every line went through the same resampling, so it is a fair
     # comparison, and it costs no second warp
     # in 8 bits: the differences and percentiles of whole numbers are the same numbers
-    g = grey(view.warped)
+    g = warped_grey(view)
     ch, cw = g.shape
     d = cv2.max(cv2.absdiff(g[:-1, 1:], g[:-1, :-1]), cv2.absdiff(g[1:, :-1], g[:-1, :-1]))
     steep: list[float] = []
