@@ -86,6 +86,7 @@ def main():
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                     help="cpu: this thread's CPU time, which leaves out the waits for a core that other "
                          "processes on the machine cause (closer to one quiet process)")
+    ap.add_argument("--per-view", default="", help="also write every view's times (CSV) here")
     ap.add_argument("--slowest", type=int, default=8, help="list the views with the longest total")
     args = ap.parse_args()
 
@@ -100,11 +101,16 @@ def main():
     names, diffs, decision_diffs, score_diffs = [], [], 0, 0
     order = list(impls)
     clock = time.perf_counter if args.clock == "wall" else time.thread_time
+    warm = False
     for folder in args.dir:
         for row in wv.load_views(folder, args.only):
             view = row["view"]
             if view is None:
                 continue
+            if not warm:  # first calls in a process build tables (OpenCV's Lab, Pillow's plugins): not timed
+                for k in impls:
+                    run(impls[k], view)
+                warm = True
             best, outs = {}, {}
             for _ in range(args.repeat):
                 order.reverse()  # alternate which version runs first
@@ -135,6 +141,12 @@ def main():
         lines.append(f"against {args.old_ref}: {decision_diffs} decisions differ, {score_diffs} scores differ, "
                      f"{len(diffs)} outcomes (score, warning, box) differ")
         lines += ["  " + d for d in diffs[:50]]
+    if args.per_view:
+        with open(args.per_view, "w") as f:
+            f.write("view,version," + ",".join(str(c) for c in codes) + "\n")
+            for k in impls:
+                for name, t in zip(names, arrays[k]):
+                    f.write(f"{name},{k}," + ",".join(f"{x:.2f}" for x in t) + "\n")
     text = "\n".join(lines)
     print(text)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -218,11 +218,14 @@ DQ_FIRE, DQ_SPAN = 2.5, 1.5
 DQ_COMPANION = 55
 
 
+DQ_TOP = 90  # the highest score a double compression gives
+
+
 def double_jpeg_score(view: CardView) -> int:
     s = double_jpeg_statistic(view)
     if s < DQ_FIRE - 0.4:
         return 0
-    return clamp_score(70 + 20 * min(1.0, (s - DQ_FIRE) / DQ_SPAN))
+    return clamp_score(DQ_TOP - 20 + 20 * min(1.0, (s - DQ_FIRE) / DQ_SPAN))
 
 
 # --- noise consistency --------------------------------------------------------------------------
@@ -462,8 +465,10 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     # A second compression of the whole file is also what a messaging app or a gallery's 'save'
     # does to a genuine photo. It counts only together with a local disagreement (a field or a
     # region whose noise or sharpness is not the camera's, even below the firing point): an edit
-    # leaves both, a re-sent genuine photo only the first. (Measured only then: it is the costly cue.)
-    double = double_jpeg_score(view) if noise >= DQ_COMPANION else 0
+    # leaves both, a re-sent genuine photo only the first. (Measured only then: it is the costly cue;
+    # nor when the local or content score is already above any it could give: then it changes
+    # neither the score nor the blur veto below.)
+    double = double_jpeg_score(view) if DQ_COMPANION <= noise and max(noise, content) <= DQ_TOP else 0
     if max(noise, content) > double and max(noise, content) >= limit:
         from . import blur
 
