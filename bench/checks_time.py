@@ -128,7 +128,11 @@ def main():
                         score_diffs += 1
                     if a != b:
                         diffs.append(f"{names[-1]} {code}: old {a} new {b}")
-    lines = [f"views: {len(names)} from {', '.join(args.dir)}" + (f" --only {args.only}" if args.only else ""),
+    def commit(ref: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", ref], capture_output=True, text=True).stdout.strip()
+
+    versions = f"new: this tree (HEAD {commit('HEAD')})" + (f", old: {args.old_ref} ({commit(args.old_ref)})" if args.old_ref else "")
+    lines = [f"views: {len(names)} from {', '.join(args.dir)}" + (f" --only {args.only}" if args.only else ""), versions,
              f"ms per check ({args.clock} time, fastest of {args.repeat}), in run_checks order; 'all' is their sum"]
     arrays = {k: np.array(v) for k, v in times.items()}
     for k in impls:

@@ -51,13 +51,13 @@ WINDOW = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
 
 
 def _ring_table() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The rings TILE // 10 .. TILE // 2 - 1 as rows of one index table (each padded with its own
-    first index), and where each row's middle one or two values lie once the row is sorted with
-    its padding at the end: one sort for all rings. The last ring (the spectrum's corners, ten
-    times longer than any other) is taken on its own."""
+    """The rings TILE // 10 .. TILE // 2 - 1 as rows of one index table, padded to one length;
+    which entries are padding; and where each row's middle one or two values lie once the row is
+    sorted with its padding (set to infinity) at the end: one sort for all rings. The last ring
+    (the spectrum's corners, ten times longer than any other) is taken on its own."""
     rings = [RINGS[r] for r in range(TILE // 10, TILE // 2)]
     n = np.array([len(r) for r in rings])
-    idx = np.array([np.pad(r, (0, n.max() - len(r)), mode="edge") if len(r) else np.zeros(n.max(), int) for r in rings])
+    idx = np.array([np.pad(r, (0, n.max() - len(r))) for r in rings])
     pad = np.arange(n.max())[None] >= n[:, None]
     return idx, pad, (n - 1) // 2, n // 2
 
