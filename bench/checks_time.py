@@ -16,9 +16,11 @@ if sys.path and sys.path[0].rstrip("/").endswith("bench"):
     sys.path.pop(0)
 
 import argparse  # noqa: E402
+import atexit  # noqa: E402
 import importlib  # noqa: E402
 import importlib.util  # noqa: E402
 import os  # noqa: E402
+import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -41,6 +43,7 @@ _spec.loader.exec_module(wv)
 def old_checks(ref: str):
     """ocr/checks at git `ref`, importable as `ocr_old.checks`."""
     tmp = Path(tempfile.mkdtemp(prefix="checks_old_"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     pkg = tmp / "ocr_old"
     pkg.mkdir()
     tar = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "ocr/checks", "ocr/idnumbers.py"],
