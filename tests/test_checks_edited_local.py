@@ -64,3 +64,43 @@ def test_lines_outside_the_card_are_skipped_not_a_crash(card):
     typed = view_from_shot(degrade(card, "edit_text_patch", np.random.default_rng(9205)), card)
     far = [dataclasses.replace(t, box=tuple((x + 5000, y + 5000) for x, y in t.box)) for t in typed.text_lines]
     assert edited.sharp_text_analysis(dataclasses.replace(typed, text_lines=far)) == (0, None)
+
+
+def _noise_map_in_floats(g, clipped):
+    """The noise map as first written, in float32 throughout: the reference the integer one keeps."""
+    k = np.float32([[1, -2, 1], [-2, 4, -2], [1, -2, 1]])
+    g = g.astype(np.float32)
+    res = np.abs(cv2.filter2D(g, cv2.CV_32F, k))
+    gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)
+    flat = ((gx * gx + gy * gy) < 40.0**2) & (g > edited.DARK) & (g < edited.BRIGHT) & ~clipped
+    flat = cv2.erode(flat.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
+    b = edited.BLOCK
+    bh, bw = g.shape[0] // b, g.shape[1] // b
+
+    def per_block(a):
+        return a[: bh * b, : bw * b].reshape(bh, b, bw, b).sum((1, 3))
+
+    n_b = per_block(flat)
+    return np.sqrt(np.pi / 2) / 6 * per_block(res * flat) / np.maximum(n_b, 1), n_b, per_block(g * flat) / np.maximum(n_b, 1)
+
+
+def test_noise_map_in_integers_is_the_float_computation_to_the_bit():
+    rng = np.random.default_rng(SEED)
+    # a card's range of content: flat areas at every level, noise, strong edges, clipped white
+    base = np.repeat(np.linspace(0, 255, 37), 14)[None, :518].repeat(330, 0)
+    g = np.clip(base + rng.normal(0, 3, base.shape), 0, 255).astype(np.uint8)
+    g[100:140, 50:400:20] = 10  # text-like strokes
+    g[200:260, 300:420] = 255
+    clipped = g >= 250
+    for a, b in zip(edited._noise_map(g, clipped), _noise_map_in_floats(g, clipped)):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("local, measured", [(60, True), (90, True), (91, False), (95, False)])
+def test_double_compression_is_measured_only_where_it_could_change_the_score(card, monkeypatch, local, measured):
+    edit = view_from_shot(degrade(card, "edit_resave", np.random.default_rng(9204)), card)
+    calls = []
+    monkeypatch.setattr(edited, "noise_analysis", lambda v: (local, (10, 10, 50, 20)))
+    monkeypatch.setattr(edited, "double_jpeg_statistic", lambda v: calls.append(v) or 100.0)
+    assert edited.score(edit) == max(local, edited.DQ_TOP if measured else 0)
+    assert bool(calls) == measured

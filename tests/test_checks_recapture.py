@@ -113,3 +113,26 @@ def test_grain_inside_only_counts_when_the_outline_holds_a_card(clean_view):
     print_edge = _same(copy_like, warped=_card_in_a_bigger_outline(clean_view, 6.0))
     assert recapture.grain_score(copy_like) < recapture.DEFAULT_THRESHOLD
     assert recapture.grain_score(print_edge) >= recapture.DEFAULT_THRESHOLD
+
+
+def _peakiness_ring_by_ring(tile):
+    """The moire measure as first written, one np.median per ring: the reference of the one-sort
+    version."""
+    t = tile.astype(np.float32)
+    t = (t - t.mean()) * recapture.WINDOW
+    mag = np.log1p(np.abs(np.fft.rfft2(t)))
+    med = np.zeros(recapture.TILE // 2 + 1, np.float32)
+    for r in range(recapture.TILE // 10, recapture.TILE // 2 + 1):
+        if len(recapture.RINGS[r]):
+            med[r] = np.median(mag.ravel()[recapture.RINGS[r]])
+    excess = (mag - med[recapture.RING]) * recapture.KEEP
+    return float(np.sort(excess.ravel())[-4:].mean())
+
+
+def test_ring_medians_in_one_sort_are_numpys_medians(clean_view):
+    rng = np.random.default_rng(SEED)
+    yy, xx = np.mgrid[: recapture.TILE, : recapture.TILE]
+    grid = (128 + 60 * np.sin(xx * 2.1) * np.sin(yy * 1.7)).astype(np.uint8)  # a screen's pixel grid
+    tiles = recapture.tiles(clean_view) + [grid, rng.integers(0, 256, grid.shape).astype(np.uint8)]
+    for t in tiles:
+        assert recapture._peakiness(t) == _peakiness_ring_by_ring(t)

@@ -52,6 +52,13 @@ def grey(img: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
 
 
+def warped_grey(view: CardView) -> np.ndarray:
+    """The upright card in grey, made once per card (blur, edited and photocopy read it)."""
+    if "warped_grey" not in view.cache:
+        view.cache["warped_grey"] = grey(view.warped)
+    return view.cache["warped_grey"]
+
+
 def card_quad(view: CardView) -> np.ndarray:
     """The card outline in original px; the whole image when the engine found none."""
     if view.quad is not None:

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from . import blur
-from .common import card_quad, clamp_score, logistic, resized, threshold
+from .common import card_quad, clamp_score, grey, logistic, resized, threshold, warped_grey
 from .context import CardView, WarnDetail
 
 CODE = -9102
@@ -282,7 +282,8 @@ def speck_density(view: CardView) -> float:
     most 5 x 5 px of the 856 px card), at least 30 levels darker than its closed surround, on a light
     background, and alone (no other dark detail round it: not a letter, a guilloche line, a
     halftone dot)."""
-    g = cv2.cvtColor(resized(view.warped, SPECK_W), cv2.COLOR_RGB2GRAY)[12:-12, 12:-12]
+    g = warped_grey(view) if view.warped.shape[1] == SPECK_W else grey(resized(view.warped, SPECK_W))
+    g = g[12:-12, 12:-12]
     closed = cv2.morphologyEx(g, cv2.MORPH_CLOSE, _SPECK_KERNEL)
     dark = cv2.subtract(closed, g)  # a closing never darkens: no saturation
     light = cv2.threshold(closed, 139, 1, cv2.THRESH_BINARY)[1]
