@@ -139,3 +139,27 @@ def test_white_patch_on_a_soft_or_blurred_photo_is_not_glare(clean_view):
     for sigma in (1.5, 3.0, 5.0):
         soft = _same(clean_view, warped=cv2.GaussianBlur(patched, (0, 0), sigma))
         assert glare.check(soft) is None
+
+
+def test_reflection_over_the_portrait_below_the_face_is_glare_and_a_white_patch_there_is_not(clean_view):
+    # a lamp's reflection on the chin and shoulders, off the middle of the face: the portrait
+    # background rule must not hide it (its rim is clearly soft), while a white label of the same
+    # shape there is a hard step, whatever part of the portrait it covers
+    fx, fy, fw, fh = clean_view.face_box
+    centre = (fx + fw // 2, fy + int(fh * 0.95))
+    mask = _blob_mask(clean_view.warped.shape, centre=centre, axes=(60, 40))
+    lit = _same(clean_view, warped=_reflection(clean_view.warped, mask))
+    assert glare.check(lit) is not None
+    assert glare.check(_same(clean_view, warped=_white_patch(clean_view.warped, mask))) is None
+
+
+def test_soft_bright_patch_short_of_the_ceiling_in_one_channel_is_not_glare(clean_view):
+    # the same soft bright spot, but its weakest channel stops a few levels below the ceiling (a
+    # pale card over-exposed, a warm lamp on a cream card): a reflection adds more light than the
+    # sensor holds and clips all three channels
+    mask = _blob_mask(clean_view.warped.shape)
+    lit = _reflection(clean_view.warped, mask)
+    assert glare.check(_same(clean_view, warped=lit)) is not None
+    capped = lit.copy()
+    capped[..., 2] = np.minimum(capped[..., 2], 250)
+    assert glare.check(_same(clean_view, warped=capped)) is None

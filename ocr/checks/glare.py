@@ -34,6 +34,7 @@ SOFT_CLEAR = 0.15
 # per -9108 point: a clean card scores ~0; a soft one (a 1.5 px blur at the engine's size, -9108
 # ~50) lifts a white patch's rim to ~0.09, its threshold here to 0.13
 SOFT_PER_BLUR = 0.001
+PEAK_MIN = 254
 
 
 def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, int, int, int] | None, dict]:
@@ -84,6 +85,10 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
         # mixed to measure it
         halo = (near_v - far_v) / max(contrast, 1.0)
         clipped = float((roi[comp > 0] >= 250).mean())
+        # a specular reflection adds far more light than the sensor holds, so all three channels sit
+        # at the ceiling over most of the blob; a pale card or a white label merely over-exposed
+        # stops a few levels short in its weakest channel (white balance, the exposure ramp)
+        peak = float(np.median(roi[comp > 0]))
         # glare washes out what is under it, so its blob is solid; a clipped white background of
         # the card still has the print in it, and those letters are holes in the blob
         filled = np.pad(comp, 1)  # a zero border, so the flood from the corner goes all round
@@ -98,31 +103,43 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
         sroi = s[y0:y1, x0:x1]
         printed = (roi < 0.6 * white) | (sroi > 80)  # dark or coloured ink (red headings are not dark)
         holes = max(holes, float(printed[hull > 0].mean()))
-        cheap_pass = contrast >= 15 and clipped >= 0.5 and holes <= HOLES_MAX
+        cheap_pass = contrast >= 15 and clipped >= 0.5 and peak >= PEAK_MIN and holes <= HOLES_MAX
         soft = _rim_softness(roi, comp, level) if cheap_pass or trace is not None else 0.0
+        rec = None
         if trace is not None:
-            trace.append(dict(frac=round(frac, 4), contrast=contrast, halo=round(halo, 2), clipped=round(clipped, 2), holes=round(holes, 3), white=white, soft=round(soft, 3), x=int(x), y=int(y), w=int(w), h=int(h)))
+            trace.append(rec := dict(frac=round(frac, 4), contrast=contrast, halo=round(halo, 2), clipped=round(clipped, 2), peak=peak, holes=round(holes, 3), white=white, soft=round(soft, 3), x=int(x), y=int(y), w=int(w), h=int(h)))
         if cheap_pass and blur_score is None:
             from . import blur
 
             blur_score = blur.score(view)
         # a soft photo softens every edge a little: a hard-edged patch's rim with it
         if not cheap_pass or soft < SOFT_MIN + SOFT_PER_BLUR * blur_score:
+            _why(rec, "cheap" if not cheap_pass else "rim")
             continue  # not brighter than its surround, not clipped, print showing through, or a hard edge
         e = EDGE_PX  # the outline can sit a few pixels inside the card, so "at the edge" has some give
         on_edge = x <= e or y <= e or x + w >= v.shape[1] - e or y + h >= v.shape[0] - e
         if on_edge and (frac > 0.25 or (frac > 0.08 and soft < SOFT_CLEAR)):
             # a broad clipped area running off the card is the light falling unevenly (its falloff is
             # too broad to show at the rim); a streak across the card falls off within a few px
+            _why(rec, "edge-broad")
             continue
         if on_edge and max(w / v.shape[1], h / v.shape[0]) >= 0.6 and min(w, h) < 0.04 * v.shape[1]:
+            _why(rec, "edge-strip")
             continue  # a thin strip along most of a side: the card's own white border, not a reflection
         if white >= 250 and (frac < 0.01 or soft < SOFT_CLEAR):
+            _why(rec, "overexposed")
             continue  # an over-exposed card clips in fragments everywhere: only a clear reflection counts
         box = (int(x), int(y), int(w), int(h))
-        if face and _only_portrait_background(labels == i, face):
+        # a plain portrait background or a white shirt is brighter than the card and clips, but its
+        # edges against the face, the hair and the photo's frame are hard; a clearly soft rim there is
+        # a reflection over the portrait (unless the card is over-exposed all over: then every rim
+        # reads a little soft as the light ramps, and the portrait rule stands)
+        clearly_soft = soft >= SOFT_CLEAR and white < 250
+        if face and not clearly_soft and _only_portrait_background(labels == i, face):
+            _why(rec, "portrait-bg")
             continue
         hides = sum(overlap(box, ln) > 0.15 for ln in lines) + (2 if face and overlap(box, face) > 0.1 else 0)
+        _why(rec, "pass")
         sc = 50 + 900 * min(frac, 0.05) + 10 * min(hides, 3) + 40 * min(soft, 0.3)
         if sc > best:
             best, best_box, info = sc, box, {"frac": frac, "halo": halo, "soft": soft, "contrast": contrast, "hides": hides, "white": white, "holes": holes}
@@ -135,6 +152,11 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
             info = {**info, "blurred": True}
             best = min(best, threshold(CODE, DEFAULT_THRESHOLD) - 1.0)
     return clamp_score(best), best_box, info
+
+
+def _why(rec: dict | None, reason: str) -> None:
+    if rec is not None:
+        rec["why"] = reason
 
 
 def _rim_softness(roi: np.ndarray, comp: np.ndarray, level: float) -> float:
