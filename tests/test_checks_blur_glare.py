@@ -163,3 +163,17 @@ def test_soft_bright_patch_short_of_the_ceiling_in_one_channel_is_not_glare(clea
     capped = lit.copy()
     capped[..., 2] = np.minimum(capped[..., 2], 250)
     assert glare.check(_same(clean_view, warped=capped)) is None
+
+
+def test_reflection_across_the_face_has_a_soft_rim_and_a_white_patch_there_a_hard_one(clean_view):
+    # across the eyes the blob's surround is hair above and skin below, darker and lighter in turn:
+    # the rings' percentiles mix them, but on every single ray out of the blob a reflection's light
+    # still falls off, and a white label's edge is still a step
+    fx, fy, fw, fh = clean_view.face_box
+    mask = _blob_mask(clean_view.warped.shape, centre=(fx + fw // 2, fy + int(fh * 0.45)), axes=(60, 25))
+    hidden = dict(face_box=None)  # the face is not found under the reflection
+    lit, patched = [], []
+    glare.analyse(_same(clean_view, warped=_reflection(clean_view.warped, mask), **hidden), lit)
+    glare.analyse(_same(clean_view, warped=_white_patch(clean_view.warped, mask), **hidden), patched)
+    assert max(t["soft"] for t in lit) >= glare.SOFT_MIN
+    assert patched and max(t["soft"] for t in patched) < glare.SOFT_MIN

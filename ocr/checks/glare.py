@@ -182,7 +182,31 @@ def _rim_softness(roi: np.ndarray, comp: np.ndarray, level: float) -> float:
         levels[d] = float(np.percentile(roi[sel], 75)) if sel.sum() >= 5 else far
     near = np.mean([levels[d] for d in (2, 3, 4)])
     mid = np.mean([levels[d] for d in (7, 8, 9, 10)])
-    return float((near - mid) / span)
+    # around the portrait the rings mix hair, skin and background, and their percentiles can hide
+    # the lift that every single direction shows: either measure showing the falloff counts
+    return max(float((near - mid) / span), _directional_softness(roi, core))
+
+
+def _directional_softness(roi: np.ndarray, core: np.ndarray) -> float:
+    """The same falloff, direction by direction: every pixel outside the blob belongs to its
+    nearest rim pixel, and per rim pixel the lift is the mean level 2-4 px out minus the mean 7-10 px
+    out, over the way from the far surround (12-20 px) up to the clip; the median over the rim. A
+    reflection lifts whatever lies next to it, hair, a face or paper alike, so the lift shows on each
+    ray even where the surround is too mixed for the ring percentiles (over the portrait)."""
+    dist, lab = cv2.distanceTransformWithLabels(1 - core, cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL)
+    n = int(lab.max()) + 1
+    r = roi.astype(np.float32)
+
+    def mean_by_ray(lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+        sel = (dist > lo) & (dist <= hi)
+        return np.bincount(lab[sel], r[sel], minlength=n), np.bincount(lab[sel], minlength=n)
+
+    (ns, nc), (ms, mc), (fs, fc) = mean_by_ray(1.5, 4.5), mean_by_ray(6.5, 10.5), mean_by_ray(RIM_NEAR_END, RIM_FAR)
+    ok = (nc > 0) & (mc > 0) & (fc > 0)
+    if ok.sum() < 10:
+        return 0.0
+    near, mid, far = ns[ok] / nc[ok], ms[ok] / mc[ok], fs[ok] / fc[ok]
+    return float(np.median((near - mid) / np.maximum(255.0 - far, 8.0)))
 
 
 def _only_portrait_background(blob: np.ndarray, face: tuple[int, int, int, int]) -> bool:
