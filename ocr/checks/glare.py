@@ -3,12 +3,15 @@
 The published pitfall: "V >= 245 and S <= 30" fires on white card areas and over-exposed frames.
 So a pixel is glare only relative to the card's own white level (not an absolute number); a blob
 must be mostly clipped, textureless, brighter than its surround, and solid: glare washes out the
-print under it, while a clipped white background still has letters in it. And its rim must be soft:
+print under it, while a clipped white background still has letters in it. A reflection adds far
+more light than the sensor holds, so its blob sits at the ceiling in all three channels, where a
+pale card or a white label over-exposed stops a few levels short. And its rim must be soft:
 a reflection is light added to the card with a spatial falloff, so just outside the clipped core
 the card (paper and ink alike) is still lifted and the lift fades over a few pixels, while a white
 sticker, a pasted white patch, a print's white border or a white printed area is an opaque hard
-step with the card at its own level right outside it. Plain portrait backgrounds and frames
-over-exposed all over are set aside. The score grows with the blob's size, with the softness of
+step with the card at its own level right outside it (measured ring by ring and ray by ray, the
+latter for mixed surrounds such as the portrait). Plain portrait backgrounds with a rim that is not
+clearly soft, and frames over-exposed all over, are set aside. The score grows with the blob's size, with the softness of
 its rim, and with what it hides: text lines and the portrait."""
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ SOFT_CLEAR = 0.15
 # per -9108 point: a clean card scores ~0; a soft one (a 1.5 px blur at the engine's size, -9108
 # ~50) lifts a white patch's rim to ~0.09, its threshold here to 0.13
 SOFT_PER_BLUR = 0.001
+# median of the blob's weakest channel: reflections in the development views (seeds 1001, 4242 and
+# engine-free 9107, 9208) 255 but for one fringe blob at 253; clipped areas that are no glare 250-255
+# (the ones this drops: pale cards and labels over-exposed, 250-253)
 PEAK_MIN = 254
 
 
