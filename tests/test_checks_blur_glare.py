@@ -177,3 +177,10 @@ def test_reflection_across_the_face_has_a_soft_rim_and_a_white_patch_there_a_har
     glare.analyse(_same(clean_view, warped=_white_patch(clean_view.warped, mask), **hidden), patched)
     assert max(t["soft"] for t in lit) >= glare.SOFT_MIN
     assert patched and max(t["soft"] for t in patched) < glare.SOFT_MIN
+
+
+def test_small_reflection_over_a_text_line_is_glare_and_a_white_dot_there_is_not(clean_view):
+    # one blob of a cluster, about a character high at the check's size: it hides part of the name
+    mask = _blob_mask(clean_view.warped.shape, centre=(200, 400), axes=(26, 22))
+    assert glare.check(_same(clean_view, warped=_reflection(clean_view.warped, mask))) is not None
+    assert glare.check(_same(clean_view, warped=_white_patch(clean_view.warped, mask))) is None

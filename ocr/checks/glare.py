@@ -41,6 +41,10 @@ SOFT_PER_BLUR = 0.001
 # engine-free 9107, 9208) 255 but for one fringe blob at 253; clipped areas that are no glare 250-255
 # (the ones this drops: pale cards and labels over-exposed, 250-253)
 PEAK_MIN = 254
+# the smallest blob: a reflection ~12 px across at WIDTH (a character high) hides a word, and the
+# texture test trims ~2 px off its rim, leaving ~0.25% of the card; a blob this small reaches the
+# threshold only if it lies over a text line or the portrait
+FRAC_MIN = 0.002
 
 
 def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, int, int, int] | None, dict]:
@@ -71,7 +75,7 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
     for i in range(1, n):
         x, y, w, h, area = stats[i]
         frac = area / area_card
-        if frac < 0.003 or frac > 0.5:
+        if frac < FRAC_MIN or frac > 0.5:
             continue
         blob = (labels[y:y + h, x:x + w] == i)
         pad = max(RIM_FAR + 2, int(max(w, h) * 0.5))
