@@ -11,8 +11,8 @@ the card (paper and ink alike) is still lifted and the lift fades over a few pix
 sticker, a pasted white patch, a print's white border or a white printed area is an opaque hard
 step with the card at its own level right outside it (measured ring by ring and ray by ray, the
 latter for mixed surrounds such as the portrait). Plain portrait backgrounds with a rim that is not
-clearly soft, and frames over-exposed all over, are set aside. The score grows with the blob's size, with the softness of
-its rim, and with what it hides: text lines and the portrait."""
+clearly soft, and frames over-exposed all over, are set aside. The score grows with the blob's
+size, with the softness of its rim, and with what it hides: text lines and the portrait."""
 
 from __future__ import annotations
 
@@ -211,7 +211,8 @@ def _directional_softness(roi: np.ndarray, core: np.ndarray) -> float:
         sel = (dist > lo) & (dist <= hi)
         return np.bincount(lab[sel], r[sel], minlength=n), np.bincount(lab[sel], minlength=n)
 
-    (ns, nc), (ms, mc), (fs, fc) = mean_by_ray(1.5, 4.5), mean_by_ray(6.5, 10.5), mean_by_ray(RIM_NEAR_END, RIM_FAR)
+    (ns, nc), (ms, mc) = mean_by_ray(1.5, 4.5), mean_by_ray(6.5, 10.5)  # the rings' d = 2-4 and 7-10
+    fs, fc = mean_by_ray(RIM_NEAR_END, RIM_FAR)
     ok = (nc > 0) & (mc > 0) & (fc > 0)
     if ok.sum() < 10:
         return 0.0
