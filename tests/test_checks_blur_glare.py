@@ -184,3 +184,12 @@ def test_small_reflection_over_a_text_line_is_glare_and_a_white_dot_there_is_not
     mask = _blob_mask(clean_view.warped.shape, centre=(200, 400), axes=(26, 22))
     assert glare.check(_same(clean_view, warped=_reflection(clean_view.warped, mask))) is not None
     assert glare.check(_same(clean_view, warped=_white_patch(clean_view.warped, mask))) is None
+
+
+def test_white_label_between_text_lines_is_not_glare(clean_view):
+    # a label over one address line, the lines above and below a few pixels beyond its edges: on
+    # every ray out of it the paper is at the card's level at once, and the next line's ink further
+    # out must not read as light falling off
+    mask = np.zeros(clean_view.warped.shape[:2], np.float32)
+    cv2.rectangle(mask, (50, 425), (330, 465), 1.0, -1)
+    assert glare.check(_same(clean_view, warped=_white_patch(clean_view.warped, mask))) is None

@@ -199,24 +199,28 @@ def _rim_softness(roi: np.ndarray, comp: np.ndarray, level: float) -> float:
 
 def _directional_softness(roi: np.ndarray, core: np.ndarray) -> float:
     """The same falloff, direction by direction: every pixel outside the blob belongs to its
-    nearest rim pixel, and per rim pixel the lift is the mean level 2-4 px out minus the mean 7-10 px
-    out, over the way from the far surround (12-20 px) up to the clip; the median over the rim. A
-    reflection lifts whatever lies next to it, hair, a face or paper alike, so the lift shows on each
-    ray even where the surround is too mixed for the ring percentiles (over the portrait)."""
+    nearest rim pixel, and per rim pixel the lift is the paper's level 2-4 px out minus its level
+    7-10 px out (the brightest pixel of each band on that ray: a letter's ink a few pixels beyond a
+    white label's edge must not read as a falloff), over the way from the far surround (12-20 px) up
+    to the clip; the median over the rim. A reflection lifts whatever lies next to it, hair, a face
+    or paper alike, so the lift shows on each ray even where the surround is too mixed for the ring
+    percentiles (over the portrait)."""
     dist, lab = cv2.distanceTransformWithLabels(1 - core, cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL)
     n = int(lab.max()) + 1
     r = roi.astype(np.float32)
 
-    def mean_by_ray(lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+    def top_by_ray(lo: float, hi: float) -> np.ndarray:
+        # the brightest pixel of the band on each ray: the paper between the letters, not the ink
         sel = (dist > lo) & (dist <= hi)
-        return np.bincount(lab[sel], r[sel], minlength=n), np.bincount(lab[sel], minlength=n)
+        top = np.full(n, -1.0, np.float32)
+        np.maximum.at(top, lab[sel], r[sel])
+        return top
 
-    (ns, nc), (ms, mc) = mean_by_ray(1.5, 4.5), mean_by_ray(6.5, 10.5)  # the rings' d = 2-4 and 7-10
-    fs, fc = mean_by_ray(RIM_NEAR_END, RIM_FAR)
-    ok = (nc > 0) & (mc > 0) & (fc > 0)
+    near, mid, far = top_by_ray(1.5, 4.5), top_by_ray(6.5, 10.5), top_by_ray(RIM_NEAR_END, RIM_FAR)
+    ok = (near >= 0) & (mid >= 0) & (far >= 0)
     if ok.sum() < 10:
         return 0.0
-    near, mid, far = ns[ok] / nc[ok], ms[ok] / mc[ok], fs[ok] / fc[ok]
+    near, mid, far = near[ok], mid[ok], far[ok]
     return float(np.median((near - mid) / np.maximum(255.0 - far, 8.0)))
 
 
