@@ -165,6 +165,7 @@ def analyse(view: CardView, trace: list | None = None) -> tuple[int, tuple[int, 
 
 
 def _why(rec: dict | None, reason: str) -> None:
+    """For calibration: note in a blob's trace record where it was set aside (or "pass")."""
     if rec is not None:
         rec["why"] = reason
 
