@@ -139,3 +139,57 @@ def test_white_patch_on_a_soft_or_blurred_photo_is_not_glare(clean_view):
     for sigma in (1.5, 3.0, 5.0):
         soft = _same(clean_view, warped=cv2.GaussianBlur(patched, (0, 0), sigma))
         assert glare.check(soft) is None
+
+
+def test_reflection_over_the_portrait_below_the_face_is_glare_and_a_white_patch_there_is_not(clean_view):
+    # a lamp's reflection on the chin and shoulders, off the middle of the face: the portrait
+    # background rule must not hide it (its rim is clearly soft), while a white label of the same
+    # shape there is a hard step, whatever part of the portrait it covers
+    fx, fy, fw, fh = clean_view.face_box
+    centre = (fx + fw // 2, fy + int(fh * 0.95))
+    mask = _blob_mask(clean_view.warped.shape, centre=centre, axes=(60, 40))
+    lit = _same(clean_view, warped=_reflection(clean_view.warped, mask))
+    assert glare.check(lit) is not None
+    assert glare.check(_same(clean_view, warped=_white_patch(clean_view.warped, mask))) is None
+
+
+def test_soft_bright_patch_short_of_the_ceiling_in_one_channel_is_not_glare(clean_view):
+    # the same soft bright spot, but its weakest channel stops a few levels below the ceiling (a
+    # pale card over-exposed, a warm lamp on a cream card): a reflection adds more light than the
+    # sensor holds and clips all three channels
+    mask = _blob_mask(clean_view.warped.shape)
+    lit = _reflection(clean_view.warped, mask)
+    assert glare.check(_same(clean_view, warped=lit)) is not None
+    capped = lit.copy()
+    capped[..., 2] = np.minimum(capped[..., 2], 250)
+    assert glare.check(_same(clean_view, warped=capped)) is None
+
+
+def test_reflection_across_the_face_has_a_soft_rim_and_a_white_patch_there_a_hard_one(clean_view):
+    # across the eyes the blob's surround is hair above and skin below, darker and lighter in turn:
+    # the rings' percentiles mix them, but on every single ray out of the blob a reflection's light
+    # still falls off, and a white label's edge is still a step
+    fx, fy, fw, fh = clean_view.face_box
+    mask = _blob_mask(clean_view.warped.shape, centre=(fx + fw // 2, fy + int(fh * 0.45)), axes=(60, 25))
+    hidden = dict(face_box=None)  # the face is not found under the reflection
+    lit, patched = [], []
+    glare.analyse(_same(clean_view, warped=_reflection(clean_view.warped, mask), **hidden), lit)
+    glare.analyse(_same(clean_view, warped=_white_patch(clean_view.warped, mask), **hidden), patched)
+    assert max(t["soft"] for t in lit) >= glare.SOFT_MIN
+    assert patched and max(t["soft"] for t in patched) < glare.SOFT_MIN
+
+
+def test_small_reflection_over_a_text_line_is_glare_and_a_white_dot_there_is_not(clean_view):
+    # one blob of a cluster, about a character high at the check's size: it hides part of the name
+    mask = _blob_mask(clean_view.warped.shape, centre=(200, 400), axes=(26, 22))
+    assert glare.check(_same(clean_view, warped=_reflection(clean_view.warped, mask))) is not None
+    assert glare.check(_same(clean_view, warped=_white_patch(clean_view.warped, mask))) is None
+
+
+def test_white_label_between_text_lines_is_not_glare(clean_view):
+    # a label over one address line, the lines above and below a few pixels beyond its edges: on
+    # every ray out of it the paper is at the card's level at once, and the next line's ink further
+    # out must not read as light falling off
+    mask = np.zeros(clean_view.warped.shape[:2], np.float32)
+    cv2.rectangle(mask, (50, 425), (330, 465), 1.0, -1)
+    assert glare.check(_same(clean_view, warped=_white_patch(clean_view.warped, mask))) is None
