@@ -425,6 +425,17 @@ ALIGN = 4.0
 # the card (3 on a screen recapture of the validation views; small labels of development >= 24).
 PATCH_FROM_BG = 10.0
 PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex
+# A pen or a rod lying on the card: a long straight plain strip of even width (its tightest
+# rectangle mostly filled) at a slant to the card's sides. The card prints along its sides - bands,
+# rules, its edge seen past the outline are within a few degrees of them - so a slanted rod is no
+# print of its own. Pens of development (c4141) tilt 16-42 degrees, aspect 18-35, fill 0.67-0.94,
+# step 28-93; no plain piece of a card of either set is slanted >= 8 degrees and 5 times as long as
+# wide (a portrait's edge at 5 degrees, aspect 4.3, was the nearest).
+ROD_TILT = 8.0  # degrees off the card's sides
+ROD_ASPECT = 5.0
+ROD_LENGTH = 0.25  # of the card's width
+ROD_FILL = 0.55
+ROD_STEP = 18.0
 # Where the card prints its holder's photo, as fractions of the upright card (the engine's regions).
 PHOTO_RIGHT = (0.58, 0.12, 1.0, 0.90)  # MyKad family
 PHOTO_LEFT = (0.0, 0.12, 0.42, 0.95)  # SG front, i-Kad
@@ -522,6 +533,16 @@ def _has_twin(labels: np.ndarray, stats: np.ndarray, i: int, lab: np.ndarray, co
     return False
 
 
+def _is_rod(pts: np.ndarray, area: int, W: int) -> bool:
+    """A plain piece shaped like a pen lying on the card (see ROD_TILT)."""
+    (_, _), (rw, rh), ang = cv2.minAreaRect(pts)
+    long, short = max(rw, rh), max(1.0, min(rw, rh))
+    a = ang % 90.0  # the rectangle's sides' angle to the card's sides, 0-45
+    tilt = min(a, 90.0 - a)
+    return (tilt >= ROD_TILT and long >= ROD_LENGTH * W and long >= ROD_ASPECT * short
+            and area >= ROD_FILL * rw * rh)
+
+
 def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
     img = _card320(view)
     s = PATCH_WIDTH / view.warped.shape[1]
@@ -542,8 +563,14 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             continue
         # the card's own background and bands run along its side; an object lying over the edge
         # comes in across it and covers only a part of that side
+        p = 12
+        x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
+        comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
+        cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        pts = np.vstack(cnts)
+        rod = w + h >= ROD_LENGTH * W and _is_rod(pts, area, W)
         nx, ny = min(x, W - x - w) < 0.1 * W, min(y, H - y - h) < 0.1 * H
-        if (nx and h > 0.35 * H and w < 0.5 * h) or (ny and w > 0.35 * W and h < 0.5 * w):
+        if not rod and ((nx and h > 0.35 * H and w < 0.5 * h) or (ny and w > 0.35 * W and h < 0.5 * w)):
             continue
         touches = x <= m or y <= m or x + w >= W - m or y + h >= H - m
         # a thin strip hugging one side, along a good part of it: the surround seen between the
@@ -558,16 +585,12 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         # long) and the portrait's own plain areas (backdrop, shirt; a sticker over it is bigger)
         chip = frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W)
         in_photo = overlap(photo, (x, y, w, h))
-        p = 12
-        x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
-        comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
-        cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        solid = area / max(1.0, cv2.contourArea(cv2.convexHull(np.vstack(cnts))))
+        solid = area / max(1.0, cv2.contourArea(cv2.convexHull(pts)))
         # ... but a solid patch bigger than any plain piece of a portrait (hair, face, shirt: <= 0.024
         # of the card in development views, a swapped portrait's too), or only partly over the
         # tile, is a label over or beside the portrait
-        aside = chip or (in_photo > 0.6 and frac < 0.08
-                         and not (solid >= 0.9 and (frac >= PHOTO_LABEL or in_photo < 0.8)))
+        aside = not rod and (chip or (in_photo > 0.6 and frac < 0.08
+                                      and not (solid >= 0.9 and (frac >= PHOTO_LABEL or in_photo < 0.8))))
         # an object over the portrait (keys): no face was found, and the patch is ragged, big, dark
         # (an ID photo's backdrop is light and plain; hair goes with a face) and within the card
         over_face = (not chip and in_photo > 0.6 and view.face_box is None and solid < 0.8
@@ -578,7 +601,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if solid < 0.8:
             # keys or a bent pen are not convex but thick; the gaps between letters are thin
             thick = cv2.countNonZero(cv2.erode(comp, np.ones((5, 5), np.uint8))) / area
-            if solid < PATCH_SOLID or thick < 0.5 or view.quad is None:
+            # (a thin pen's plain middle, a few px wide at this size, erodes to a thin core)
+            if (solid < PATCH_SOLID or thick < 0.5 or view.quad is None) and not (rod and thick >= 0.2):
                 continue
         sub = lab[y0:y1, x0:x1]
         inside = np.median(sub[comp > 0], axis=0)
@@ -609,9 +633,9 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             continue
         if frac < PATCH_MIN and not aligned:
             continue  # smaller than a label over a line: only one where a line is
-        if solid < 0.8 and step < PATCH_STEP_RAGGED and not over_face:
+        if solid < 0.8 and step < PATCH_STEP_RAGGED and not over_face and not rod:
             continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
-        if step < (PATCH_STEP_ALIGNED if aligned and not view.fields.get("ID") else PATCH_STEP):
+        if step < (PATCH_STEP_ALIGNED if aligned and not view.fields.get("ID") else ROD_STEP if rod else PATCH_STEP):
             continue
         if touches:
             if desk is None:
