@@ -236,3 +236,19 @@ def test_slanted_pen_raises_9101_even_near_the_edge_where_the_card_has_its_bands
     assert covered._is_rod(pts, int(0.95 * cv2.contourArea(pts)), 320)
     flat = np.array([[0, 0], [100, 5], [98, 11], [-2, 6]], np.int32)  # 3 degrees: along the card
     assert not covered._is_rod(flat, int(0.95 * cv2.contourArea(flat)), 320)
+
+
+def test_label_over_a_caption_counts_in_the_column_of_lines_with_a_clear_step(card):
+    # a label the size of a caption ("Name"), its plain inside ~0.15% of the card (under
+    # PATCH_MIN_LINE): in the column of lines and dark on the pale card it is a label; a pale one,
+    # or the same one off the column, is not
+    (x, y, w, h), text = next(b for b in card.text_boxes if b[1] == "SELANGOR")
+    box = (x - 6, y - 8, 72, 36)
+    log: list = []
+    over = _unread(_stuck(card, box, (40, 40, 40), SEED + 1), text)
+    assert covered.patch_score(over, log)[0] >= covered.DEFAULT_THRESHOLD
+    assert log and log[0]["frac"] < covered.PATCH_MIN_LINE
+    pale = _unread(_stuck(card, box, (215, 215, 205), SEED + 1), text)
+    assert covered.check(pale) is None
+    stray = _unread(_stuck(card, (box[0] + 40, *box[1:]), (40, 40, 40), SEED + 1), text)
+    assert covered.check(stray) is None

@@ -407,6 +407,11 @@ PATCH_MIN = 0.005  # of the card: a label over one line of text
 # ... over one short word (a label of 30x13 px at 320 px wide, its plain inside ~24x7 after the
 # 7x7 window): only where a printed line is (see PATCH_STEP_ALIGNED)
 PATCH_MIN_LINE = 0.0025
+# ... and over a caption ("Name", "Sex": a label of ~23x11 px at 320 px wide, its plain inside ~0.1%
+# of the card): only a solid one of a clear step (PATCH_STEP) in the column of lines, within the
+# card. No plain piece of a card this small passed in the development views (v1001, c4141, 9101);
+# a label over a caption did, 46.
+PATCH_MIN_CAPTION = 0.001
 PATCH_STEP_RAGGED = 45.0
 # A solid patch in the column of printed lines (left edge within ALIGN px, at 320 px wide, of where
 # the line next above or below starts) when the card's number was not read: 18 and 23 for the
@@ -559,8 +564,10 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
         frac = area / flat.size
-        if frac < PATCH_MIN_LINE or frac > 0.2 or i == big:
+        if frac < PATCH_MIN_CAPTION or frac > 0.2 or i == big:
             continue
+        if frac < PATCH_MIN_LINE and (area < 0.6 * w * h or min(x, y, W - x - w, H - y - h) <= m):
+            continue  # a caption's label is a solid rectangle or ellipse within the card
         # the card's own background and bands run along its side; an object lying over the edge
         # comes in across it and covers only a part of that side
         p = 12
@@ -633,6 +640,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             continue
         if frac < PATCH_MIN and not aligned:
             continue  # smaller than a label over a line: only one where a line is
+        if frac < PATCH_MIN_LINE and step < PATCH_STEP:
+            continue
         if solid < 0.8 and step < PATCH_STEP_RAGGED and not over_face and not rod:
             continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
         if step < (PATCH_STEP_ALIGNED if aligned and not view.fields.get("ID") else ROD_STEP if rod else PATCH_STEP):
