@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ocr.checks import covered
-from ocr.checks.context import TextLine
+from ocr.checks.context import CardView, TextLine
 from ocr.synth.degrade import Card, degrade
 from tests.test_checks_cards import card, clean_view, view_from_shot  # noqa: F401 (fixtures)
 
@@ -252,3 +252,19 @@ def test_label_over_a_caption_counts_in_the_column_of_lines_with_a_clear_step(ca
     assert covered.check(pale) is None
     stray = _unread(_stuck(card, (box[0] + 40, *box[1:]), (40, 40, 40), SEED + 1), text)
     assert covered.check(stray) is None
+
+
+def test_a_side_running_to_the_frame_may_drift_off_the_outline_but_must_be_edge_up_to_it():
+    # a card running off the right of the frame; the outline's bottom side leaves the card's edge
+    # by ~8 px towards the frame (a loose fit): still the card's edge up to the frame. An outline
+    # that ran on across the desk past a card ending inside the frame has no edge next to it.
+    def follows(card_right, quad):
+        img = np.full((500, 800, 3), 60, np.uint8)
+        cv2.rectangle(img, (100, 100), (card_right, 400), (230, 225, 200), -1)
+        img = cv2.GaussianBlur(img, (0, 0), 1.0)
+        view = CardView("MLIDCardOCR", "front", b"", "JPEG", img, np.float32(quad), np.zeros((540, 856, 3), np.uint8))
+        outside = [x > 795 for x, _ in covered._true_quad(view)]
+        return covered._outline_follows_card(view, covered.card_quad(view), outside)
+
+    assert follows(900, [[100, 100], [900, 100], [900, 392], [100, 410]])
+    assert not follows(640, [[100, 100], [900, 100], [900, 400], [100, 400]])

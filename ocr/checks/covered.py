@@ -169,8 +169,14 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
             p0 = pts[ok]
             dist = np.minimum.reduce([p0[:, 0], p0[:, 1], w - 1 - p0[:, 0], h - 1 - p0[:, 1]])
             near = dist <= max(np.sort(dist)[min(3, len(dist) - 1)], 0.04 * cw)
-            if float(edge.mean()) < 0.5 or float(edge[near].mean()) < EDGE_NEAR_FRAME:
+            if float(edge.mean()) < 0.5:
                 return False
+            if float(edge[near].mean()) < EDGE_NEAR_FRAME:
+                # a loose outline drifts off the card's edge towards its far end: the same edge,
+                # one polarity, at one other offset all along the stretch next to the frame will do
+                sn = step[near] * sign
+                if not ((sn >= 12).mean(0) >= EDGE_NEAR_FRAME).any():
+                    return False
     return True
 
 
