@@ -217,11 +217,12 @@ def test_the_chip_of_a_mykad_is_no_label_in_the_column_of_lines(clean_view):
     assert not covered._at_chip(dataclasses.replace(clean_view, action="RecognizeSingaporeIDCardOCR"), chip, W, H)
 
 
-def _pen(card: Card, a, b, seed: int):
-    """The card with a pen drawn from `a` to `b` (fractions of the card), photographed."""
+def _pen(card: Card, a, b, seed: int, width: float = 0.05):
+    """The card with a pen `width` of the card wide drawn from `a` to `b` (fractions of the card),
+    photographed."""
     img = card.image.copy()
     H, W = img.shape[:2]
-    cv2.line(img, (int(a[0] * W), int(a[1] * H)), (int(b[0] * W), int(b[1] * H)), (60, 150, 200), int(0.05 * W))
+    cv2.line(img, (int(a[0] * W), int(a[1] * H)), (int(b[0] * W), int(b[1] * H)), (60, 150, 200), int(width * W))
     c = Card(img, card.face_box, card.text_boxes, card.fields)
     return view_from_shot(degrade(c, "clean", np.random.default_rng(seed)), c)
 
@@ -232,6 +233,10 @@ def test_slanted_pen_raises_9101_even_near_the_edge_where_the_card_has_its_bands
     # card prints nothing slanted
     view = _pen(card, (0.3, 0.03), (0.9, 0.4), SEED + 5)
     assert covered.patch_score(view)[0] >= covered.DEFAULT_THRESHOLD
+    # a thin one across the lines and the portrait, whose plain middle is only a few px wide at the
+    # check's size and, cut by what it lies on, not convex
+    thin = _pen(card, (0.05, 0.9), (0.95, 0.2), SEED + 5, width=0.035)
+    assert covered.patch_score(thin)[0] >= covered.DEFAULT_THRESHOLD
     pts = np.array([[0, 0], [100, 36], [98, 42], [-2, 6]], np.int32)  # 20 degrees, 5x as long as wide
     assert covered._is_rod(pts, int(0.95 * cv2.contourArea(pts)), 320)
     flat = np.array([[0, 0], [100, 5], [98, 11], [-2, 6]], np.int32)  # 3 degrees: along the card

@@ -614,8 +614,9 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if solid < 0.8:
             # keys or a bent pen are not convex but thick; the gaps between letters are thin
             thick = cv2.countNonZero(cv2.erode(comp, np.ones((5, 5), np.uint8))) / area
-            # (a thin pen's plain middle, a few px wide at this size, erodes to a thin core)
-            if (solid < PATCH_SOLID or thick < 0.5 or view.quad is None) and not (rod and thick >= 0.2):
+            # (a pen's plain middle, a few px wide at this size, is thin: its straight even strip,
+            # ROD_FILL of its tightest rectangle, is what tells it from the gaps between letters)
+            if (solid < PATCH_SOLID or thick < 0.5 or view.quad is None) and not rod:
                 continue
         sub = lab[y0:y1, x0:x1]
         inside = np.median(sub[comp > 0], axis=0)
