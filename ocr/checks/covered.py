@@ -431,6 +431,11 @@ PORTRAIT_DARK = 170.0
 PATCH_STEP_PORTRAIT = 35.0
 PHOTO_LABEL = 0.03  # of the card: a solid patch over the portrait tile this big is not the portrait's own
 ALIGN = 4.0
+# ... and within ALIGN_UNREAD px for a patch of a clear step (PATCH_STEP) when a field every card of
+# its kind prints was not read (see _field_unread): a label over the sex field of a card photographed
+# askew, whose lines' left ends drift (7 px, c4141). No clean card of v1001, c4141, 9101 (391) has
+# one of those fields unread; blurred photos do, but none has a solid patch of that step in the column.
+ALIGN_UNREAD = 8.0
 # Lab distance from the card's background (its largest plain area) that a small patch must have: a
 # plain strip of background boxed in by lines of text stands out from the text round it, not from
 # the card (3 on a screen recapture of the validation views; small labels of development >= 24).
@@ -515,7 +520,18 @@ def _text_boxes(view: CardView, s: float) -> list[tuple[float, float, float, flo
     return out
 
 
-def _in_text_column(box: tuple[int, int, int, int], lines: list) -> bool:
+def _field_unread(view: CardView) -> bool:
+    """A field that every card of the view's kind prints, and the engine reads on every clean photo of
+    one, is missing: the number, the name and the sex, and a MyKad-family card's address (an i-Kad
+    prints none)."""
+    if view.action == "MLIDCardOCR":
+        keys = ("ID", "Name", "Sex") + (() if view.fields.get("Type") == "IKAD" else ("Address",))
+    else:
+        keys = ("ID", "EnName", "Sex")
+    return not all(view.fields.get(k) for k in keys)
+
+
+def _in_text_column(box: tuple[int, int, int, int], lines: list, tol: float = ALIGN) -> bool:
     """A label stuck over a printed line sits where that line was: in the card's column of lines,
     its left edge where the lines next above or below it start (the flat area starts a few px
     inside the label's edge, the text a few px inside the label)."""
@@ -523,7 +539,7 @@ def _in_text_column(box: tuple[int, int, int, int], lines: list) -> bool:
     for a0, b0, a1, b1 in lines:
         lh = b1 - b0
         gap = max(b0 - (y + h), y - b1)
-        if gap < 1.5 * lh + 6 and (b0 > y + h - 3 or b1 < y + 3) and abs(a0 - x) <= ALIGN:
+        if gap < 1.5 * lh + 6 and (b0 > y + h - 3 or b1 < y + 3) and abs(a0 - x) <= tol:
             return True
     return False
 
@@ -640,7 +656,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if solid >= 0.9 and (aside or step < PATCH_STEP):
             if lines is None:
                 lines = _text_boxes(view, s)
-            aligned = (_in_text_column((x, y, w, h), lines) and not _has_twin(labels, stats, i, lab, inside)
+            tol = ALIGN_UNREAD if step >= PATCH_STEP and _field_unread(view) else ALIGN
+            aligned = (_in_text_column((x, y, w, h), lines, tol) and not _has_twin(labels, stats, i, lab, inside)
                        and not (chip and _at_chip(view, (x, y, w, h), W, H)))
         over_face = over_face and inside[0] < PORTRAIT_DARK and step >= PATCH_STEP_PORTRAIT
         if aside and not aligned and not over_face:
