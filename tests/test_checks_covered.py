@@ -285,3 +285,21 @@ def test_label_a_little_off_the_column_counts_when_a_field_every_card_prints_is_
     assert covered.check(dataclasses.replace(view, fields={**card.fields, "Sex": ""})) is not None
     assert covered._field_unread(dataclasses.replace(view, fields={**card.fields, "Address": ""}))
     assert not covered._field_unread(dataclasses.replace(view, fields={**card.fields, "Birthday": ""}))
+
+
+def test_a_sliver_of_a_band_split_off_by_a_line_of_print_is_the_cards_own():
+    # a plain strip 8 px thick with the same colour again just past a line of print: a band of the
+    # card; the same colour past the print but 14 px thick (a key of a bunch) or alone is not
+    lab = np.full((80, 120, 3), 200, np.float32)
+
+    def sliver(thick, twin):
+        flat = np.zeros((80, 120), np.uint8)
+        flat[10:10 + thick, 10:90] = 1
+        if twin:
+            flat[10 + thick + 6:60, 10:90] = 1
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
+        return covered._band_sliver(labels, stats, 1, lab, lab[12, 20])
+
+    assert sliver(8, True)
+    assert not sliver(14, True)
+    assert not sliver(8, False)

@@ -446,6 +446,7 @@ ALIGN_UNREAD = 8.0
 # plain strip of background boxed in by lines of text stands out from the text round it, not from
 # the card (3 on a screen recapture of the validation views; small labels of development >= 24).
 PATCH_FROM_BG = 10.0
+SLIVER = 10  # px at PATCH_WIDTH: ~3% of the card, a plain strip no thicker than a line of print
 PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex
 # A pen or a rod lying on the card: a long straight plain strip of even width (its tightest
 # rectangle mostly filled) at a slant to the card's sides. The card prints along its sides - bands,
@@ -548,6 +549,13 @@ def _in_text_column(box: tuple[int, int, int, int], lines: list, tol: float = AL
         if gap < 1.5 * lh + 6 and (b0 > y + h - 3 or b1 < y + 3) and abs(a0 - x) <= tol:
             return True
     return False
+
+
+def _band_sliver(labels: np.ndarray, stats: np.ndarray, i: int, lab: np.ndarray, colour: np.ndarray) -> bool:
+    """A sliver of a colour that goes on past a line of print right next to it: a piece of one of the
+    card's bands, boxed in by the print over it (g4242's one clean false warning). A label over a
+    line is one piece; keys, a thumb are thicker than a line of print."""
+    return min(int(stats[i][2]), int(stats[i][3])) <= SLIVER and _has_twin(labels, stats, i, lab, colour)
 
 
 def _has_twin(labels: np.ndarray, stats: np.ndarray, i: int, lab: np.ndarray, colour: np.ndarray) -> bool:
@@ -655,6 +663,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             if np.linalg.norm(inside - bg) < PATCH_FROM_BG:
                 continue  # a piece of the card's own background, boxed in by the lines of text round it
             # (a big piece of it cut off at the card's edge is cut off by something lying across the card)
+            if not rod and _band_sliver(labels, stats, i, lab, inside):
+                continue
         # a label over a printed line: solid, where the line should be, one piece (not a chip's pads),
         # may be small or over the portrait tile. When the card's number - which every card prints -
         # was not read, a paler one will do (a splice from another card of the kind leaves a number).
