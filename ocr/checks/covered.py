@@ -3,7 +3,8 @@
 - Corner out of the frame (outline found): the outline, pushed out to the card's real corners (the
   engine's sit ~1.4% of the card's width inside them, OUTLINE_INSET), has a corner at or past the
   frame's border, and the sides next to it are the card's edge - one straight step of one polarity
-  at one offset from the outline, reaching right up to the frame. An outline that ran on past the
+  at one offset from the outline (next to the frame, where a loose outline drifts off the edge, at
+  another one), reaching right up to the frame. An outline that ran on past the
   card across the desk, or round a print or a screen holding the card (no text comes within 8% of
   its left or right side), is no evidence. Every other cue is also dropped inside an outline round
   a print, a screen or a sheet (text far from its sides and from its top and bottom).
@@ -18,7 +19,8 @@
   colour all round it. Set aside: the card's own plain areas (background and bands run along its
   sides, strips hug a side between its edge and a loose outline, pieces of its background colour
   are boxed in by print), the portrait tile's (from the face, else the card kind's photo region),
-  chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business).
+  chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business),
+  slivers of the card's bands split off by a line of print.
   Taken back in, as a label has a place and a shape the card's own plain areas have not:
   - a solid patch in the card's column of printed lines (its left edge where the line above or
     below it starts, one piece, not a chip's pads nor a MyKad's chip in its place): a label stuck
@@ -604,14 +606,14 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             continue
         if frac < PATCH_MIN_LINE and (area < 0.6 * w * h or min(x, y, W - x - w, H - y - h) <= m):
             continue  # a caption's label is a solid rectangle or ellipse within the card
-        # the card's own background and bands run along its side; an object lying over the edge
-        # comes in across it and covers only a part of that side
         p = 12
         x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
         comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
         cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         pts = np.vstack(cnts)
         rod = w + h >= ROD_LENGTH * W and _is_rod(pts, area, W)
+        # the card's own background and bands run along its side (a pen may too, but slanted); an
+        # object lying over the edge comes in across it and covers only a part of that side
         nx, ny = min(x, W - x - w) < 0.1 * W, min(y, H - y - h) < 0.1 * H
         if not rod and ((nx and h > 0.35 * H and w < 0.5 * h) or (ny and w > 0.35 * W and h < 0.5 * w)):
             continue
