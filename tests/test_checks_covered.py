@@ -303,3 +303,13 @@ def test_a_sliver_of_a_band_split_off_by_a_line_of_print_is_the_cards_own():
     assert sliver(8, True)
     assert not sliver(14, True)
     assert not sliver(8, False)
+
+
+def test_a_plain_piece_whose_colour_goes_on_round_it_is_no_label():
+    # a label's colour stops at its rim: round it, the card and its print; a piece of a band cut off
+    # by print has the band's colour again between the strokes round it
+    colour = np.array([200.0, 150.0, 130.0], np.float32)
+    card_and_print = np.array([[240, 128, 128]] * 70 + [[40, 128, 128]] * 30, np.float32)
+    band_between_print = np.array([[200, 151, 131]] * 45 + [[40, 128, 128]] * 55, np.float32)
+    assert covered._ring_same(card_and_print, colour) < covered.RING_SAME
+    assert covered._ring_same(band_between_print, colour) >= covered.RING_SAME

@@ -449,6 +449,10 @@ ALIGN_UNREAD = 8.0
 # the card (3 on a screen recapture of the validation views; small labels of development >= 24).
 PATCH_FROM_BG = 10.0
 SLIVER = 10  # px at PATCH_WIDTH: ~3% of the card, a plain strip no thicker than a line of print
+# Share of the ring round a plain piece in its own colour: <= 0.31 for every label, object and thumb
+# of v1001, c4141, 9202 (nearly all <= 0.03); 0.40 for a pink band's end at a MyPR's left edge, boxed
+# in by the chip and the address (9202's two clean false warnings by this cue).
+RING_SAME = 0.35
 PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex
 # A pen or a rod lying on the card: a long straight plain strip of even width (its tightest
 # rectangle mostly filled) at a slant to the card's sides. The card prints along its sides - bands,
@@ -576,6 +580,14 @@ def _has_twin(labels: np.ndarray, stats: np.ndarray, i: int, lab: np.ndarray, co
     return False
 
 
+def _ring_same(ring: np.ndarray, colour: np.ndarray) -> float:
+    """Share of the ring round a plain piece (Lab pixels) in the piece's own colour. A label or an
+    object is opaque and one thing: its colour stops at its rim. A piece whose colour goes on in much
+    of the ring (between the strokes of the print that cut it off) is a piece of a larger area of the
+    card's own - a band at the card's edge."""
+    return float((np.linalg.norm(ring - colour, axis=1) < 10).mean())
+
+
 def _is_rod(pts: np.ndarray, area: int, W: int) -> bool:
     """A plain piece shaped like a pen lying on the card (see ROD_TILT)."""
     (_, _), (rw, rh), ang = cv2.minAreaRect(pts)
@@ -657,6 +669,9 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if cv2.countNonZero(ring) < 20:
             continue
         step = float(np.linalg.norm(inside - np.median(sub[ring > 0], axis=0)))
+        same = _ring_same(sub[ring > 0], inside)
+        if same >= RING_SAME and not rod:
+            continue
         if step < PATCH_STEP_ALIGNED or inside[0] >= 250:
             continue  # (clipped white: a reflection, -9107, not an object)
         if frac < 0.02 or not touches:
@@ -696,7 +711,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         sc = 70 + 300 * min(frac, 0.05)
         if log is not None:
             log.append(dict(box=(x, y, w, h), frac=round(frac, 3), solid=round(solid, 2), step=round(step),
-                            lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2), aligned=aligned))
+                            lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2), aligned=aligned,
+                            same=round(same, 3), rod=rod))
         if sc > best:
             best, box = sc, (x, y, w, h)
     return best, box
