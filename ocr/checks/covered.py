@@ -568,13 +568,13 @@ def _has_twin(labels: np.ndarray, stats: np.ndarray, i: int, lab: np.ndarray, co
     """Another plain piece of the same colour right above or below: a chip's contact pads (the chip
     is cut into several pads of one gold), not one label."""
     x, y, w, h = (int(v) for v in stats[i][:4])
-    for j in range(1, len(stats)):
-        if j == i:
-            continue
-        ox, oy, ow, oh, oa = (int(v) for v in stats[j])
-        if oa < 20 or min(x + w, ox + ow) - max(x, ox) <= 0.5 * min(w, ow) or max(oy - (y + h), y - (oy + oh)) >= 10:
-            continue
-        sub = lab[oy:oy + oh, ox:ox + ow][labels[oy:oy + oh, ox:ox + ow] == j]
+    ox, oy, ow, oh, oa = (stats[:, k].astype(np.int64) for k in range(5))
+    near = ((oa >= 20) & (np.minimum(x + w, ox + ow) - np.maximum(x, ox) > 0.5 * np.minimum(w, ow))
+            & (np.maximum(oy - (y + h), y - (oy + oh)) < 10))
+    near[[0, i]] = False  # (0: what is not plain)
+    for j in np.flatnonzero(near):
+        bx, by, bw, bh = (int(v) for v in stats[j][:4])
+        sub = lab[by:by + bh, bx:bx + bw][labels[by:by + bh, bx:bx + bw] == j]
         if np.linalg.norm(np.median(sub, axis=0) - colour) < 12:
             return True
     return False
@@ -618,17 +618,10 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             continue
         if frac < PATCH_MIN_LINE and (area < 0.6 * w * h or min(x, y, W - x - w, H - y - h) <= m):
             continue  # a caption's label is a solid rectangle or ellipse within the card
-        p = 12
-        x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
-        comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
-        cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        pts = np.vstack(cnts)
-        rod = w + h >= ROD_LENGTH * W and _is_rod(pts, area, W)
-        # the card's own background and bands run along its side (a pen may too, but slanted); an
-        # object lying over the edge comes in across it and covers only a part of that side
+        # the card's own background and bands run along its side (a pen may too, but slanted, see
+        # below); an object lying over the edge comes in across it and covers only a part of that side
         nx, ny = min(x, W - x - w) < 0.1 * W, min(y, H - y - h) < 0.1 * H
-        if not rod and ((nx and h > 0.35 * H and w < 0.5 * h) or (ny and w > 0.35 * W and h < 0.5 * w)):
-            continue
+        band = (nx and h > 0.35 * H and w < 0.5 * h) or (ny and w > 0.35 * W and h < 0.5 * w)
         touches = x <= m or y <= m or x + w >= W - m or y + h >= H - m
         # a thin strip hugging one side, along a good part of it: the surround seen between the
         # card's edge and an outline a little outside it, or the card's own border band
@@ -637,6 +630,14 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             continue
         if touches and view.quad is None:
             continue  # no outline: what reaches the border of the picture is the desk
+        p = 12
+        x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
+        comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
+        cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        pts = np.vstack(cnts)
+        rod = w + h >= ROD_LENGTH * W and _is_rod(pts, area, W)
+        if band and not rod:
+            continue
         # set aside unless the patch lies in a column of printed lines (see below): chip-sized blobs
         # (the card's own chip goes plain when the photo is soft; a small label must be a line
         # long) and the portrait's own plain areas (backdrop, shirt; a sticker over it is bigger)
@@ -680,8 +681,6 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             if np.linalg.norm(inside - bg) < PATCH_FROM_BG:
                 continue  # a piece of the card's own background, boxed in by the lines of text round it
             # (a big piece of it cut off at the card's edge is cut off by something lying across the card)
-            if not rod and _band_sliver(labels, stats, i, lab, inside):
-                continue
         # a label over a printed line: solid, where the line should be, one piece (not a chip's pads),
         # may be small or over the portrait tile. When the card's number - which every card prints -
         # was not read, a paler one will do (a splice from another card of the kind leaves a number).
@@ -702,6 +701,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if solid < 0.8 and step < PATCH_STEP_RAGGED and not over_face and not rod:
             continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
         if step < (PATCH_STEP_ALIGNED if aligned and not view.fields.get("ID") else ROD_STEP if rod else PATCH_STEP):
+            continue
+        if (frac < 0.02 or not touches) and not rod and _band_sliver(labels, stats, i, lab, inside):
             continue
         if touches:
             if desk is None:
