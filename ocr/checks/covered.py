@@ -45,7 +45,8 @@ Not covered: labels in the card's own tone (their step is that of a splice from 
 kind) unless in the column of lines with the number unread, white labels that clip (a splice from a
 brighter photo clips with as hard a rim: 2 of 24 splices of 9101, 1 of v1001, and no print running
 through the patch tells them apart), labels smaller than PATCH_MIN (one short line of small text)
-off the column of lines, labels over the portrait split by their own print, thumbs narrower than
+off the column of lines, chip-sized labels off the column (2 of 8 stickers of 9202; a real card's
+printed emblems are that size and plain), labels over the portrait split by their own print, thumbs narrower than
 ~13% of the side they cross, pens along the card's sides, anything when the engine found no outline
 but a corner out with text cut by the frame."""
 
