@@ -313,3 +313,63 @@ def test_a_plain_piece_whose_colour_goes_on_round_it_is_no_label():
     band_between_print = np.array([[200, 151, 131]] * 45 + [[40, 128, 128]] * 55, np.float32)
     assert covered._ring_same(card_and_print, colour) < covered.RING_SAME
     assert covered._ring_same(band_between_print, colour) >= covered.RING_SAME
+
+
+def _desk_card(quad, desk=(60, 60, 60), card_box=(100, 100, 640, 400)):
+    """A plain pale card on a plain desk, the engine's outline `quad`; the warped card from it."""
+    img = np.full((500, 800, 3), desk, np.uint8)
+    x0, y0, x1, y1 = card_box
+    cv2.rectangle(img, (x0, y0), (x1, y1), (230, 225, 200), -1)
+    return img
+
+
+def _view(img, quad, fields=None):
+    q = np.float32(quad)
+    m = cv2.getPerspectiveTransform(q, np.float32([[0, 0], [856, 0], [856, 540], [0, 540]]))
+    warped = cv2.warpPerspective(img, m, (856, 540), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return CardView("MLIDCardOCR", "front", b"", "JPEG", img, q, warped, [], None, dict(fields or {"ID": "x"}))
+
+
+def test_a_thing_across_the_edge_must_have_the_cards_edge_on_both_sides_of_it():
+    # a stick lying over the top edge of a card: the edge shows either side of it. Near the card's
+    # right end, with the outline running on past the card across the desk, one side of the
+    # stretch is no edge: an outline that left the card (a corner on the desk), not a thing over it
+    quad = [[100, 100], [700, 100], [700, 400], [100, 400]]
+
+    def stick(x):
+        img = _desk_card(quad)
+        cv2.rectangle(img, (x, 40), (x + 90, 160), (60, 150, 200), -1)
+        return _view(cv2.GaussianBlur(img, (0, 0), 1.0), quad)
+
+    assert covered.crossing_score(stick(300))[0] >= covered.DEFAULT_THRESHOLD
+    assert covered.crossing_score(stick(555))[0] == 0
+
+
+def test_a_skin_toned_desk_inside_a_loose_outline_is_no_thumb():
+    # a beige-brown desk: inside an outline 40 px loose on the left, it lies along the whole left
+    # side and has the desk's chroma; a thumb of the same colour over a tight outline's left side
+    # covers a part of it, the card shows along the rest; a thumb of another tone is no desk
+    desk = (170, 120, 90)
+    loose = [[60, 100], [640, 100], [640, 400], [60, 400]]
+    tight = [[100, 100], [640, 100], [640, 400], [100, 400]]
+    img = cv2.GaussianBlur(_desk_card(loose, desk), (0, 0), 1.0)
+    view = _view(img, loose)
+    c320 = covered._card320(view)
+    blob = np.zeros(c320.shape[:2], bool)
+    blob[40:90, :15] = True
+    assert covered._desk_along_side(view, c320, blob, "x", True)
+
+    thumb = _desk_card(tight, desk)
+    cv2.ellipse(thumb, (100, 250), (70, 35), 0, 0, 360, desk, -1)
+    view = _view(cv2.GaussianBlur(thumb, (0, 0), 1.0), tight)
+    c320 = covered._card320(view)
+    blob = np.zeros(c320.shape[:2], bool)
+    blob[95:125, :30] = True
+    assert not covered._desk_along_side(view, c320, blob, "x", True)
+
+    view = _view(cv2.GaussianBlur(_desk_card(loose, (200, 200, 80)), (0, 0), 1.0), loose)
+    c320 = covered._card320(view)
+    blob = np.zeros(c320.shape[:2], bool)
+    blob[40:90, :15] = True
+    c320[40:90, :15] = desk
+    assert not covered._desk_along_side(view, c320, blob, "x", True)

@@ -263,8 +263,17 @@ def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tupl
         rest = ok.copy()
         rest[max(0, end - longest + 1):end + 1] = False
         edge_share = float((step[rest] >= CROSS_EDGE).mean()) if rest.any() else 0.0
+        st = end - longest + 1
+        # the card's edge must show on both sides of the stretch, next to it: a thing lying over the
+        # edge is bounded by the card's edge either way. Where the outline left the card's edge (a
+        # corner on the desk, an outline cutting across the card), one end runs on into no edge.
+        before = [j for j in range(st - 1, -1, -1) if ok[j]][:CROSS_FLANK]
+        after = [j for j in range(end + 1, n) if ok[j]][:CROSS_FLANK]
+        flanked = all(not fl or (step[fl] >= CROSS_EDGE).any() for fl in (before, after))
         if log is not None:
-            log.append((i, int(longest), int(ok.sum()), round(edge_share, 2)))
+            log.append((i, int(longest), int(ok.sum()), round(edge_share, 2), st, end, flanked))
+        if not flanked:
+            continue
         if edge_share < CROSS_REST_EDGE:
             continue
         if longest >= need:
@@ -287,6 +296,10 @@ CROSS_RUN_UNREAD = 6
 # share of the rest of that side where the card's edge shows: 0.67-1 on every crossing thumb of the
 # development views, 0.16 on a clean card whose outline had a corner on the desk
 CROSS_REST_EDGE = 0.4
+# samples looked at past each end of the stretch (~7% of the side) for the card's edge: found there
+# for every crossing thumb of v1001, c4141, 9202; not past one end on 9202's clean false warning (a
+# pink desk, the outline's top side cutting across the card's corner and running on over the desk)
+CROSS_FLANK = 4
 
 
 # Skin in YCrCb: Cr 133-175, Cb 77-125. The lower ends are those of Chai & Ngan's (1999) box, which
@@ -408,10 +421,45 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
             sel = ys <= yy + 1 if top else ys >= yy + h - 2
         if not _goes_on_outside(view, np.stack([xs[sel], ys[sel]], 1).astype(np.float32) / s):
             continue
+        if _desk_along_side(view, img, labels == i, entry, left if entry == "x" else top):
+            continue
         sc = 60 + 800 * min(frac, 0.05)
         if sc > best:
             best, box = sc, (int(x), int(yy), int(w), int(h))
     return best, box
+
+
+# The desk seen inside a loose outline, not a thumb: the outer band of the side the blob comes in
+# over is the desk's colour along most of that side (a thumb covers a part of a side, the card
+# shows along the rest), and the blob has the desk's chroma. A textured desk (stripes, wood grain)
+# varies in lightness more than in chroma, and its skin-toned pieces, scattered, can make a blob
+# short enough to pass for a thumb. Development (v1001, c4141, 9202): the two clean false warnings
+# of 9202 (a brown striped desk, a pale green-beige one) have the band desk-like along 0.86 and 1.0
+# of the side and the blob 2 and 4 from the desk's chroma; every thumb with such a band is >= 42
+# from it (all thumbs >= 10).
+SKIN_DESK_SIDE = 0.7
+SKIN_DESK_AB = 15.0
+SKIN_BAND = 5  # px at 320 wide: the outermost band of the upright card
+
+
+def _desk_along_side(view: CardView, img: np.ndarray, blob: np.ndarray, entry: str, first: bool) -> bool:
+    """The blob (a mask of the upright card `img`) coming in over the side given by `entry` ("x":
+    left or right, "y": top or bottom) and `first` (left or top) is the desk past a loose outline."""
+    desk = _surround_lab(view)
+    if desk is None:
+        return False
+    lab = cv2.cvtColor(img, cv2.COLOR_RGB2LAB).astype(np.float32)
+    if np.linalg.norm(np.median(lab[blob], axis=0)[1:] - desk[1:]) >= SKIN_DESK_AB:
+        return False
+    d = SKIN_BAND
+    if entry == "x":
+        prof = np.median(lab[:, :d] if first else lab[:, -d:], axis=1)
+    else:
+        prof = np.median(lab[:d] if first else lab[-d:], axis=0)
+    prof = cv2.blur(prof[None], (9, 1))[0]
+    # (lightness loosely: a textured desk's stripes or grain differ in it by tens of levels)
+    like = (np.linalg.norm(prof[:, 1:] - desk[1:], axis=1) < 10) & (np.abs(prof[:, 0] - desk[0]) < 40)
+    return float(like.mean()) >= SKIN_DESK_SIDE
 
 
 PATCH_WIDTH = 320
