@@ -373,3 +373,15 @@ def test_a_skin_toned_desk_inside_a_loose_outline_is_no_thumb():
     blob[40:90, :15] = True
     c320[40:90, :15] = desk
     assert not covered._desk_along_side(view, c320, blob, "x", True)
+
+
+def test_a_cut_card_has_text_near_its_top_or_bottom_a_screen_showing_it_need_not(card):
+    # the cut photo again, its lines pulled towards the middle from top and bottom only (left ends
+    # kept): a screen whose picture's left side is close to the card's, the card's top and bottom
+    # far inside it - the picture running off the frame leaves the card whole
+    view = view_from_shot(degrade(card, "covered_corner_out", np.random.default_rng(SEED + 2)), card)
+    H = view.warped.shape[0]
+    squeezed = [TextLine(t.text, t.score, tuple((x, H / 2 + (y - H / 2) * 0.6) for x, y in t.box))
+                for t in view.text_lines]
+    assert covered.border_score(view)[0] > 0
+    assert covered.border_score(dataclasses.replace(view, text_lines=squeezed))[0] == 0

@@ -88,6 +88,10 @@ TEXT_MARGIN = 0.08
 # ... and to its top or bottom, of its height: >= 0.07 round prints and screens but one, <= 0.044 on
 # outlines stretched over a thumb or a pen.
 TEXT_MARGIN_TB = 0.06
+# ... for a corner out of the frame, with text near the left or right side: <= 0.05 on every card
+# cut by the frame in v1001, c4141, 9202 (the title is printed near the top, the last lines near the
+# bottom); 0.15 on a screen whose picture ran off the frame with the card's left side near its own
+TEXT_MARGIN_CUT = 0.1
 # Share of the side next to the frame that must be edge: 0.75-1 where the card runs off the frame,
 # 0-0.61 where a loose outline ran on across the desk (development views).
 EDGE_NEAR_FRAME = 0.7
@@ -131,14 +135,18 @@ def _outline_is_card(view: CardView, strict: bool = False) -> bool:
     a print, a screen, a sheet: its edge is not the card's, and it running off the frame leaves the
     card whole. (An outline stretched over a thumb or a pen is far from the text on one side only.)
     `strict`, for the corner-out test: text near the left or right side is required (an outline
-    that ran loose past one end of the card is far from the text there too)."""
+    that ran loose past one end of the card is far from the text there too), and near the top or
+    bottom within TEXT_MARGIN_CUT (a screen showing the card, its picture's left side close to
+    the card's, still leaves the card's top and bottom far from the outline's)."""
     H, W = view.warped.shape[:2]
     lr = tb = 1.0
     for tl in view.text_lines:
         pts = np.asarray(tl.box, np.float32)
         lr = min(lr, pts[:, 0].min() / W, (W - pts[:, 0].max()) / W)
         tb = min(tb, pts[:, 1].min() / H, (H - pts[:, 1].max()) / H)
-    return lr < TEXT_MARGIN or (not strict and tb < TEXT_MARGIN_TB)
+    if strict:
+        return lr < TEXT_MARGIN and tb < TEXT_MARGIN_CUT
+    return lr < TEXT_MARGIN or tb < TEXT_MARGIN_TB
 
 
 def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) -> bool:
