@@ -162,9 +162,11 @@ def test_keys_over_the_portrait_raise_9101_a_light_ragged_area_there_does_not(ca
     assert covered.check(keys((200, 205, 215))) is None
 
 
-def test_narrow_thing_across_the_edge_counts_when_the_number_was_not_read(card):
-    # a stick of one colour lying across the top edge over the number, about 11% of the side wide
-    def across(fields):
+def test_narrow_thing_across_the_edge_counts_when_the_number_was_not_read_or_of_a_strong_colour(card):
+    # a stick of one colour lying across the top edge over the number, about 11% of the side wide:
+    # a grey one counts only when the number was not read, a coloured one (a narrow finger, a
+    # coloured pen; no paper or grey copy is of its chroma) also when it was
+    def across(fields, colour=(100, 100, 100)):
         shot = degrade(card, "clean", np.random.default_rng(SEED + 4))
         q = shot.quad
         top = q[0] + (q[1] - q[0]) * 0.3
@@ -174,13 +176,14 @@ def test_narrow_thing_across_the_edge_counts_when_the_number_was_not_read(card):
         poly = np.array([top - along * half - down * 60, top + along * half - down * 60,
                          top + along * half + down * 90, top - along * half + down * 90], np.int32)
         img = shot.image.copy()
-        cv2.fillConvexPoly(img, poly, (150, 160, 90))
+        cv2.fillConvexPoly(img, poly, colour)
         shot.image = img
         return view_from_shot(shot, card, fields=fields)
 
     unread = across({**card.fields, "ID": ""})
     assert covered.crossing_score(unread)[0] >= covered.DEFAULT_THRESHOLD
     assert covered.crossing_score(across(card.fields))[0] == 0
+    assert covered.crossing_score(across(card.fields, (150, 160, 90)))[0] >= covered.DEFAULT_THRESHOLD
 
 
 def test_label_over_one_short_word_counts_only_where_a_line_is(card):

@@ -284,7 +284,13 @@ def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tupl
             continue
         if edge_share < CROSS_REST_EDGE:
             continue
-        if longest >= need:
+        # a narrower thing of a strong colour: a finger or a coloured pen, which no paper, desk or
+        # grey copy past a loose outline has
+        seg_lab = np.concatenate([out_lab[i * n + st:i * n + end + 1], in_lab[i * n + st:i * n + end + 1]])
+        chroma = float(np.median(np.linalg.norm(seg_lab[:, 1:] - 128, axis=1))) if longest else 0.0
+        if log is not None:
+            log.append(("chroma", i, round(chroma, 1)))
+        if longest >= need or (longest >= CROSS_RUN_UNREAD and chroma >= CROSS_CHROMA):
             sc = 70 + 2 * longest
             if sc > best:
                 seg = pts[end - longest + 1:end + 1] / s + o
@@ -301,6 +307,11 @@ CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the
 # ... when the card's number was not read: every view of the development sets with a run of 6-7 but
 # one read the number (clean cards and other problems up to 7; a thumb over the number, 7)
 CROSS_RUN_UNREAD = 6
+# ... or when what lies across the edge is of a strong colour (Lab chroma, the median over the
+# stretch's samples on both sides): a narrow finger or a coloured pen, where paper, a grey copy or a
+# pale desk past a loose outline are near grey. Development (v1001, c4141, 9202): the one other view
+# with a run of 6 was a grey photocopy's paper edge (chroma 9); a narrow pink finger, 49.
+CROSS_CHROMA = 20.0
 # share of the rest of that side where the card's edge shows: 0.67-1 on every crossing thumb of the
 # development views, 0.16 on a clean card whose outline had a corner on the desk
 CROSS_REST_EDGE = 0.4
