@@ -388,3 +388,18 @@ def test_a_cut_card_has_text_near_its_top_or_bottom_a_screen_showing_it_need_not
                 for t in view.text_lines]
     assert covered.border_score(view)[0] > 0
     assert covered.border_score(dataclasses.replace(view, text_lines=squeezed))[0] == 0
+
+
+def test_a_printed_line_running_into_the_frame_shows_a_cut_card_where_the_outline_left_its_edge():
+    # the outline runs off the right of the frame but, a loose fit, not along any edge of the card;
+    # a printed line that runs into the frame's border still shows the frame cut the card
+    img = cv2.GaussianBlur(_desk_card(None, card_box=(100, 100, 640, 400)), (0, 0), 1.0)
+    quad = [[100, 100], [900, 100], [900, 400], [100, 400]]
+
+    def view(right_line):
+        lines = [TextLine("KAD PENGENALAN", 0.9, ((20, 20), (300, 20), (300, 50), (20, 50))),
+                 TextLine("WARGANEGARA", 0.9, ((600, 300), (right_line, 300), (right_line, 330), (600, 330)))]
+        return dataclasses.replace(_view(img, quad), text_lines=lines)
+
+    assert covered.border_score(view(790))[0] >= covered.DEFAULT_THRESHOLD
+    assert covered.border_score(view(700))[0] == 0
