@@ -403,3 +403,21 @@ def test_a_printed_line_running_into_the_frame_shows_a_cut_card_where_the_outlin
 
     assert covered.border_score(view(790))[0] >= covered.DEFAULT_THRESHOLD
     assert covered.border_score(view(700))[0] == 0
+
+
+def test_a_piece_of_the_cards_colour_a_little_lighter_is_its_background_in_brighter_light(card):
+    # a plain area boxed in by dark print, of the card's background chroma and 12 levels lighter:
+    # the card's own background where the light falls brighter; of another chroma, a label
+    (x, y, w, h), _ = card.text_boxes[1]
+    bg = cv2.cvtColor(np.uint8([[np.median(card.image.reshape(-1, 3), axis=0)]]), cv2.COLOR_RGB2LAB)[0, 0].astype(int)
+
+    def boxed(db):
+        fill = cv2.cvtColor(np.uint8([[np.clip(bg + [12, 0, db], 0, 255)]]), cv2.COLOR_LAB2RGB)[0, 0]
+        img = card.image.copy()
+        cv2.rectangle(img, (x - 16, y - 30), (x + w + 16, y + h + 30), (40, 40, 40), -1)
+        cv2.rectangle(img, (x - 8, y - 22), (x + w + 8, y + h + 22), tuple(int(c) for c in fill), -1)
+        stuck = Card(img, card.face_box, card.text_boxes, card.fields)
+        return covered.patch_score(view_from_shot(degrade(stuck, "clean", np.random.default_rng(SEED + 1)), stuck))[0]
+
+    assert boxed(0) == 0
+    assert boxed(12) >= covered.DEFAULT_THRESHOLD

@@ -535,6 +535,14 @@ ALIGN_UNREAD = 8.0
 # plain strip of background boxed in by lines of text stands out from the text round it, not from
 # the card (3 on a screen recapture of the validation views; small labels of development >= 24).
 PATCH_FROM_BG = 10.0
+# ... or of the card's background chroma (within PATCH_BG_CHROMA) and as light or up to 30 levels
+# lighter: the card's own background where the light falls brighter (a card is lit unevenly, more
+# in lightness than in chroma). 9303: a clean card's background between its portrait and its edge,
+# 2 from the card's chroma and 11 lighter; every label and object of v1001, c4141, 9202, 9303 >= 9.8
+# from it (a white label on a white card, which would be this, clips and is set aside anyway). The
+# patches of 4 views with a thumb (c4141) were such pieces too; 3 warn on the thumb itself.
+PATCH_BG_CHROMA = 6.0
+PATCH_BG_LIGHTER = (5.0, 30.0)
 SLIVER = 10  # px at PATCH_WIDTH: ~3% of the card, a plain strip no thicker than a line of print
 # Share of the ring round a plain piece in its own colour: <= 0.31 for every label, object and thumb
 # of v1001, c4141, 9202 (nearly all <= 0.03); 0.40 for a pink band's end at a MyPR's left edge, boxed
@@ -767,6 +775,9 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
                 bg = np.median(lab[::2, ::2][labels[::2, ::2] == big], axis=0) if big else np.full(3, -1e3, np.float32)
             if np.linalg.norm(inside - bg) < PATCH_FROM_BG:
                 continue  # a piece of the card's own background, boxed in by the lines of text round it
+            if (np.linalg.norm(inside[1:] - bg[1:]) < PATCH_BG_CHROMA
+                    and -PATCH_BG_LIGHTER[0] <= inside[0] - bg[0] <= PATCH_BG_LIGHTER[1]):
+                continue  # ... the same, in a brighter light: the card's colour, a little lighter
             # (a big piece of it cut off at the card's edge is cut off by something lying across the card)
         # a label over a printed line: solid, where the line should be, one piece (not a chip's pads),
         # may be small or over the portrait tile. When the card's number - which every card prints -
