@@ -421,3 +421,18 @@ def test_a_piece_of_the_cards_colour_a_little_lighter_is_its_background_in_brigh
 
     assert boxed(0) == 0
     assert boxed(12) >= covered.DEFAULT_THRESHOLD
+
+
+def test_a_card_whose_corner_is_just_inside_the_frame_is_whole():
+    # the engine's outline stops at the frame where the card runs off it: the corner pushed out to
+    # the card's real one lies past the frame. A whole card ending 10 px short of the frame, its
+    # outline there too, is not cut (its real corner is just inside the frame)
+    lines = [TextLine("KAD PENGENALAN", 0.9, ((20, 20), (300, 20), (300, 50), (20, 50)))]
+
+    def border(card_right, outline_right):
+        img = cv2.GaussianBlur(_desk_card(None, card_box=(100, 100, card_right, 400)), (0, 0), 1.0)
+        quad = [[100, 100], [outline_right, 100], [outline_right, 400], [100, 400]]
+        return covered.border_score(dataclasses.replace(_view(img, quad), text_lines=lines))[0]
+
+    assert border(900, 799) >= covered.DEFAULT_THRESHOLD
+    assert border(789, 789) == 0

@@ -96,6 +96,11 @@ TEXT_MARGIN_CUT = 0.1
 # 0-0.61 where a loose outline ran on across the desk (development views).
 EDGE_NEAR_FRAME = 0.7
 TEXT_AT_FRAME = 0.006  # of the card's width: printed text stops well short of a card's edge
+# How far past the frame's border the real corner (OUTLINE_INSET) must be, of the card's width: the
+# engine's outline stops at the frame where the card runs off it, the corner pushed out lies >= 0.9%
+# past it on every corner out of v1001, c4141, 9202, 9303; a whole card with a corner 0.8% inside
+# the frame (9303, an edit_resave) came to 0.0
+CORNER_PAST = 0.004
 
 
 def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
@@ -104,8 +109,10 @@ def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | Non
     q = card_quad(view)
     t = _true_quad(view)
     h, w = view.original.shape[:2]
-    margin = 4.0  # the engine's outline stops a few pixels short of the frame when the card runs off it
-    outside = [(x < margin or y < margin or x > w - 1 - margin or y > h - 1 - margin) for x, y in t]
+    # the real corner past the frame's border: by CORNER_PAST of the card's width (the engine's
+    # outline, pushed out to the card's corners, is what says where they are)
+    past = -CORNER_PAST * float(np.linalg.norm(q[1] - q[0]))
+    outside = [min(x, y, w - 1 - x, h - 1 - y) < past for x, y in t]
     if any(outside) and _outline_is_card(view, strict=True) and (_outline_follows_card(view, q, outside)
                                                                    or _text_cut_by_frame(view, q)):
         x0, y0 = np.clip(q.min(0), 0, [w, h])
