@@ -85,6 +85,12 @@ def test_no_outline_text_running_into_the_picture_border_is_a_cut_card(clean_vie
     assert covered.border_score(dataclasses.replace(view, text_lines=inside))[0] == 0
     assert covered.border_score(dataclasses.replace(view, text_lines=cut))[0] >= covered.DEFAULT_THRESHOLD
     assert W > 200
+    # a line cut through its top: its box hugs the ink left and stops ~0.9% of the width short of
+    # the border; a card prints its lines 3% or more inside its edge
+    top_cut = [TextLine("NAMA / NAME", 0.9, ((120, 0.009 * W), (200, 0.009 * W), (200, 40), (120, 40)))]
+    margin = [TextLine("NAMA / NAME", 0.9, ((120, 0.03 * W), (200, 0.03 * W), (200, 60), (120, 60)))]
+    assert covered.border_score(dataclasses.replace(view, text_lines=top_cut))[0] >= covered.DEFAULT_THRESHOLD
+    assert covered.border_score(dataclasses.replace(view, text_lines=margin))[0] == 0
 
 
 def _unread(view, text: str):
