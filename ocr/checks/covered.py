@@ -1,12 +1,13 @@
 """-9101 covered or border incomplete. Five cues, each from what a real photo shows:
 
 - Corner out of the frame (outline found): the outline, pushed out to the card's real corners (the
-  engine's sit ~1.4% of the card's width inside them, OUTLINE_INSET), has a corner at or past the
-  frame's border, and the sides next to it are the card's edge - one straight step of one polarity
-  at one offset from the outline (next to the frame, where a loose outline drifts off the edge, at
-  another one), reaching right up to the frame. An outline that ran on past the
-  card across the desk, or round a print or a screen holding the card (no text comes within 8% of
-  its left or right side), is no evidence. Every other cue is also dropped inside an outline round
+  engine's sit ~1.4% of the card's width inside them, OUTLINE_INSET), has a corner past the frame's
+  border (CORNER_PAST), and the sides next to it are the card's edge - one straight step of one
+  polarity at one offset from the outline (next to the frame, where a loose outline drifts off the
+  edge, at another one), reaching right up to the frame - or a printed line runs into the frame's
+  border. An outline that ran on past the card across the desk, or round a print or a screen
+  holding the card (no text comes within 8% of its left or right side, or within 10% of its top or
+  bottom), is no evidence. Every other cue is also dropped inside an outline round
   a print, a screen or a sheet (text far from its sides and from its top and bottom).
 - Corner out, no outline (the engine took the whole picture for the card): a text line that runs
   into the picture's border. A card prints its text well inside its edge.
@@ -15,10 +16,13 @@
   desk round the card unless of another colour than the blob (a pink or wooden desk). Skin: the
   Chai & Ngan box's lower ends, every tone. The portrait's face is set aside, so is the card's own
   tone - but not a blob of it much darker than the card and unlike the desk (a shaded thumb).
+  Nor is a blob of the desk's chroma coming in over a side whose outer band is the desk along most
+  of it: the desk inside a loose outline (a textured desk breaks into short skin-toned blobs).
 - Label or object: a plain, solid (or, for keys, thick) patch inside the card with a clear step in
   colour all round it. Set aside: the card's own plain areas (background and bands run along its
   sides, strips hug a side between its edge and a loose outline, pieces of its background colour
-  are boxed in by print), the portrait tile's (from the face, else the card kind's photo region),
+  are boxed in by print, or of its background's chroma a little lighter: its background in a
+  brighter light), the portrait tile's (from the face, else the card kind's photo region),
   chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business),
   slivers of the card's bands split off by a line of print.
   Taken back in, as a label has a place and a shape the card's own plain areas have not:
@@ -36,7 +40,9 @@
     photo's backdrop is light, hair goes with a face).
 - Across the edge: something lying over the card's edge (a thumb of any tone, a pen): along a stretch
   of the outline the edge is gone and the same colour lies on both sides of it, unlike both the
-  desk and the card; a shorter stretch when the card's number was not read.
+  desk and the card, with the card's edge showing just past both ends of the stretch (else the
+  outline left the card's edge there); a shorter stretch when the card's number was not read or
+  what lies across is of a strong colour (a narrow finger, a coloured pen).
 
 All cues score 68-100 when they pass and 0 otherwise, so the threshold (65) only switches the check
 off; the gates inside each cue were set on development views (see the constants).
@@ -46,9 +52,13 @@ kind) unless in the column of lines with the number unread, white labels that cl
 brighter photo clips with as hard a rim: 2 of 24 splices of 9101, 1 of v1001, and no print running
 through the patch tells them apart), labels smaller than PATCH_MIN (one short line of small text)
 off the column of lines, chip-sized labels off the column (2 of 8 stickers of 9202; a real card's
-printed emblems are that size and plain), labels over the portrait split by their own print, thumbs narrower than
-~13% of the side they cross, pens along the card's sides, anything when the engine found no outline
-but a corner out with text cut by the frame."""
+printed emblems are that size and plain), labels over the portrait split by their own print, white
+labels on pale cards (clipped like glare: in v1001, c4141, 9202 no shape, step or rim sharpness at
+this size told ~50 glare patches from them), thumbs of a grey or pale tone narrower than ~13% of
+the side they cross, thumbs out of the skin box (pink, purple) that do not cross the outline, pens
+along the card's sides, anything when the engine found no outline but a corner out with text cut
+by the frame (a card cut by the frame with no line near the border: segmenting the card by its
+colour leaked into pale desks and photocopies' paper as much as it found cut cards)."""
 
 from __future__ import annotations
 
