@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ocr.checks import covered
-from ocr.checks.context import TextLine
+from ocr.checks.context import CardView, TextLine
 from ocr.synth.degrade import Card, degrade
 from tests.test_checks_cards import card, clean_view, view_from_shot  # noqa: F401 (fixtures)
 
@@ -85,6 +85,12 @@ def test_no_outline_text_running_into_the_picture_border_is_a_cut_card(clean_vie
     assert covered.border_score(dataclasses.replace(view, text_lines=inside))[0] == 0
     assert covered.border_score(dataclasses.replace(view, text_lines=cut))[0] >= covered.DEFAULT_THRESHOLD
     assert W > 200
+    # a line cut through its top: its box hugs the ink left and stops ~0.9% of the width short of
+    # the border; a card prints its lines 3% or more inside its edge
+    top_cut = [TextLine("NAMA / NAME", 0.9, ((120, 0.009 * W), (200, 0.009 * W), (200, 40), (120, 40)))]
+    margin = [TextLine("NAMA / NAME", 0.9, ((120, 0.03 * W), (200, 0.03 * W), (200, 60), (120, 60)))]
+    assert covered.border_score(dataclasses.replace(view, text_lines=top_cut))[0] >= covered.DEFAULT_THRESHOLD
+    assert covered.border_score(dataclasses.replace(view, text_lines=margin))[0] == 0
 
 
 def _unread(view, text: str):
@@ -162,9 +168,11 @@ def test_keys_over_the_portrait_raise_9101_a_light_ragged_area_there_does_not(ca
     assert covered.check(keys((200, 205, 215))) is None
 
 
-def test_narrow_thing_across_the_edge_counts_when_the_number_was_not_read(card):
-    # a stick of one colour lying across the top edge over the number, about 11% of the side wide
-    def across(fields):
+def test_narrow_thing_across_the_edge_counts_when_the_number_was_not_read_or_of_a_strong_colour(card):
+    # a stick of one colour lying across the top edge over the number, about 11% of the side wide:
+    # a grey one counts only when the number was not read, a coloured one (a narrow finger, a
+    # coloured pen; no paper or grey copy is of its chroma) also when it was
+    def across(fields, colour=(100, 100, 100)):
         shot = degrade(card, "clean", np.random.default_rng(SEED + 4))
         q = shot.quad
         top = q[0] + (q[1] - q[0]) * 0.3
@@ -174,13 +182,14 @@ def test_narrow_thing_across_the_edge_counts_when_the_number_was_not_read(card):
         poly = np.array([top - along * half - down * 60, top + along * half - down * 60,
                          top + along * half + down * 90, top - along * half + down * 90], np.int32)
         img = shot.image.copy()
-        cv2.fillConvexPoly(img, poly, (150, 160, 90))
+        cv2.fillConvexPoly(img, poly, colour)
         shot.image = img
         return view_from_shot(shot, card, fields=fields)
 
     unread = across({**card.fields, "ID": ""})
     assert covered.crossing_score(unread)[0] >= covered.DEFAULT_THRESHOLD
     assert covered.crossing_score(across(card.fields))[0] == 0
+    assert covered.crossing_score(across(card.fields, (150, 160, 90)))[0] >= covered.DEFAULT_THRESHOLD
 
 
 def test_label_over_one_short_word_counts_only_where_a_line_is(card):
@@ -215,3 +224,221 @@ def test_the_chip_of_a_mykad_is_no_label_in_the_column_of_lines(clean_view):
     assert not covered._at_chip(mykad, (150, 82, 28, 22), W, H)
     assert not covered._at_chip(dataclasses.replace(mykad, fields={"Type": "IKAD"}), chip, W, H)
     assert not covered._at_chip(dataclasses.replace(clean_view, action="RecognizeSingaporeIDCardOCR"), chip, W, H)
+
+
+def _pen(card: Card, a, b, seed: int, width: float = 0.05):
+    """The card with a pen `width` of the card wide drawn from `a` to `b` (fractions of the card),
+    photographed."""
+    img = card.image.copy()
+    H, W = img.shape[:2]
+    cv2.line(img, (int(a[0] * W), int(a[1] * H)), (int(b[0] * W), int(b[1] * H)), (60, 150, 200), int(width * W))
+    c = Card(img, card.face_box, card.text_boxes, card.fields)
+    return view_from_shot(degrade(c, "clean", np.random.default_rng(seed)), c)
+
+
+def test_slanted_pen_raises_9101_even_near_the_edge_where_the_card_has_its_bands(card):
+    # a pen from near the top edge down across the card at ~20 degrees: its plain body is long and
+    # wide along the top like one of the card's bands (which are set aside), but slanted, and the
+    # card prints nothing slanted
+    view = _pen(card, (0.3, 0.03), (0.9, 0.4), SEED + 5)
+    assert covered.patch_score(view)[0] >= covered.DEFAULT_THRESHOLD
+    # a thin one across the lines and the portrait, whose plain middle is only a few px wide at the
+    # check's size and, cut by what it lies on, not convex
+    thin = _pen(card, (0.05, 0.9), (0.95, 0.2), SEED + 5, width=0.035)
+    assert covered.patch_score(thin)[0] >= covered.DEFAULT_THRESHOLD
+    pts = np.array([[0, 0], [100, 36], [98, 42], [-2, 6]], np.int32)  # 20 degrees, 5x as long as wide
+    assert covered._is_rod(pts, int(0.95 * cv2.contourArea(pts)), 320)
+    flat = np.array([[0, 0], [100, 5], [98, 11], [-2, 6]], np.int32)  # 3 degrees: along the card
+    assert not covered._is_rod(flat, int(0.95 * cv2.contourArea(flat)), 320)
+
+
+def test_label_over_a_caption_counts_in_the_column_of_lines_with_a_clear_step(card):
+    # a label the size of a caption ("Name"), its plain inside ~0.15% of the card (under
+    # PATCH_MIN_LINE): in the column of lines and dark on the pale card it is a label; a pale one,
+    # or the same one off the column, is not
+    (x, y, w, h), text = next(b for b in card.text_boxes if b[1] == "SELANGOR")
+    box = (x - 6, y - 8, 72, 36)
+    log: list = []
+    over = _unread(_stuck(card, box, (40, 40, 40), SEED + 1), text)
+    assert covered.patch_score(over, log)[0] >= covered.DEFAULT_THRESHOLD
+    assert log and log[0]["frac"] < covered.PATCH_MIN_LINE
+    pale = _unread(_stuck(card, box, (215, 215, 205), SEED + 1), text)
+    assert covered.check(pale) is None
+    stray = _unread(_stuck(card, (box[0] + 40, *box[1:]), (40, 40, 40), SEED + 1), text)
+    assert covered.check(stray) is None
+
+
+def test_a_side_running_to_the_frame_may_drift_off_the_outline_but_must_be_edge_up_to_it():
+    # a card running off the right of the frame; the outline's bottom side leaves the card's edge
+    # by ~8 px towards the frame (a loose fit): still the card's edge up to the frame. An outline
+    # that ran on across the desk past a card ending inside the frame has no edge next to it.
+    def follows(card_right, quad):
+        img = np.full((500, 800, 3), 60, np.uint8)
+        cv2.rectangle(img, (100, 100), (card_right, 400), (230, 225, 200), -1)
+        img = cv2.GaussianBlur(img, (0, 0), 1.0)
+        view = CardView("MLIDCardOCR", "front", b"", "JPEG", img, np.float32(quad), np.zeros((540, 856, 3), np.uint8))
+        outside = [x > 795 for x, _ in covered._true_quad(view)]
+        return covered._outline_follows_card(view, covered.card_quad(view), outside)
+
+    assert follows(900, [[100, 100], [900, 100], [900, 392], [100, 410]])
+    assert not follows(640, [[100, 100], [900, 100], [900, 400], [100, 400]])
+
+
+def test_label_a_little_off_the_column_counts_when_a_field_every_card_prints_is_unread(card):
+    # a dark label over the last address line, its left edge ~6 px (at the check's 320 px) off where
+    # the lines start - as on a card photographed askew: a label when the sex, which every card
+    # prints, was not read; with every field read it is set aside like a chip
+    (x, y, w, h), text = next(b for b in card.text_boxes if b[1] == "SELANGOR")
+    view = _unread(_stuck(card, (x + 10, y - 12, 120, 46), (40, 40, 40), SEED + 1), text)
+    assert covered.check(view) is None
+    assert covered.check(dataclasses.replace(view, fields={**card.fields, "Sex": ""})) is not None
+    assert covered._field_unread(dataclasses.replace(view, fields={**card.fields, "Address": ""}))
+    assert not covered._field_unread(dataclasses.replace(view, fields={**card.fields, "Birthday": ""}))
+
+
+def test_a_sliver_of_a_band_split_off_by_a_line_of_print_is_the_cards_own():
+    # a plain strip 8 px thick with the same colour again just past a line of print: a band of the
+    # card; the same colour past the print but 14 px thick (a key of a bunch) or alone is not
+    lab = np.full((80, 120, 3), 200, np.float32)
+
+    def sliver(thick, twin):
+        flat = np.zeros((80, 120), np.uint8)
+        flat[10:10 + thick, 10:90] = 1
+        if twin:
+            flat[10 + thick + 6:60, 10:90] = 1
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
+        return covered._band_sliver(labels, stats, 1, lab, lab[12, 20])
+
+    assert sliver(8, True)
+    assert not sliver(14, True)
+    assert not sliver(8, False)
+
+
+def test_a_plain_piece_whose_colour_goes_on_round_it_is_no_label():
+    # a label's colour stops at its rim: round it, the card and its print; a piece of a band cut off
+    # by print has the band's colour again between the strokes round it
+    colour = np.array([200.0, 150.0, 130.0], np.float32)
+    card_and_print = np.array([[240, 128, 128]] * 70 + [[40, 128, 128]] * 30, np.float32)
+    band_between_print = np.array([[200, 151, 131]] * 45 + [[40, 128, 128]] * 55, np.float32)
+    assert covered._ring_same(card_and_print, colour) < covered.RING_SAME
+    assert covered._ring_same(band_between_print, colour) >= covered.RING_SAME
+
+
+def _desk_card(quad, desk=(60, 60, 60), card_box=(100, 100, 640, 400)):
+    """A plain pale card on a plain desk, the engine's outline `quad`; the warped card from it."""
+    img = np.full((500, 800, 3), desk, np.uint8)
+    x0, y0, x1, y1 = card_box
+    cv2.rectangle(img, (x0, y0), (x1, y1), (230, 225, 200), -1)
+    return img
+
+
+def _view(img, quad, fields=None):
+    q = np.float32(quad)
+    m = cv2.getPerspectiveTransform(q, np.float32([[0, 0], [856, 0], [856, 540], [0, 540]]))
+    warped = cv2.warpPerspective(img, m, (856, 540), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return CardView("MLIDCardOCR", "front", b"", "JPEG", img, q, warped, [], None, dict(fields or {"ID": "x"}))
+
+
+def test_a_thing_across_the_edge_must_have_the_cards_edge_on_both_sides_of_it():
+    # a stick lying over the top edge of a card: the edge shows either side of it. Near the card's
+    # right end, with the outline running on past the card across the desk, one side of the
+    # stretch is no edge: an outline that left the card (a corner on the desk), not a thing over it
+    quad = [[100, 100], [700, 100], [700, 400], [100, 400]]
+
+    def stick(x):
+        img = _desk_card(quad)
+        cv2.rectangle(img, (x, 40), (x + 90, 160), (60, 150, 200), -1)
+        return _view(cv2.GaussianBlur(img, (0, 0), 1.0), quad)
+
+    assert covered.crossing_score(stick(300))[0] >= covered.DEFAULT_THRESHOLD
+    assert covered.crossing_score(stick(555))[0] == 0
+
+
+def test_a_skin_toned_desk_inside_a_loose_outline_is_no_thumb():
+    # a beige-brown desk: inside an outline 40 px loose on the left, it lies along the whole left
+    # side and has the desk's chroma; a thumb of the same colour over a tight outline's left side
+    # covers a part of it, the card shows along the rest; a thumb of another tone is no desk
+    desk = (170, 120, 90)
+    loose = [[60, 100], [640, 100], [640, 400], [60, 400]]
+    tight = [[100, 100], [640, 100], [640, 400], [100, 400]]
+    img = cv2.GaussianBlur(_desk_card(loose, desk), (0, 0), 1.0)
+    view = _view(img, loose)
+    c320 = covered._card320(view)
+    blob = np.zeros(c320.shape[:2], bool)
+    blob[40:90, :15] = True
+    assert covered._desk_along_side(view, c320, blob, "x", True)
+
+    thumb = _desk_card(tight, desk)
+    cv2.ellipse(thumb, (100, 250), (70, 35), 0, 0, 360, desk, -1)
+    view = _view(cv2.GaussianBlur(thumb, (0, 0), 1.0), tight)
+    c320 = covered._card320(view)
+    blob = np.zeros(c320.shape[:2], bool)
+    blob[95:125, :30] = True
+    assert not covered._desk_along_side(view, c320, blob, "x", True)
+
+    view = _view(cv2.GaussianBlur(_desk_card(loose, (200, 200, 80)), (0, 0), 1.0), loose)
+    c320 = covered._card320(view)
+    blob = np.zeros(c320.shape[:2], bool)
+    blob[40:90, :15] = True
+    c320[40:90, :15] = desk
+    assert not covered._desk_along_side(view, c320, blob, "x", True)
+
+
+def test_a_cut_card_has_text_near_its_top_or_bottom_a_screen_showing_it_need_not(card):
+    # the cut photo again, its lines pulled towards the middle from top and bottom only (left ends
+    # kept): a screen whose picture's left side is close to the card's, the card's top and bottom
+    # far inside it - the picture running off the frame leaves the card whole
+    view = view_from_shot(degrade(card, "covered_corner_out", np.random.default_rng(SEED + 2)), card)
+    H = view.warped.shape[0]
+    squeezed = [TextLine(t.text, t.score, tuple((x, H / 2 + (y - H / 2) * 0.6) for x, y in t.box))
+                for t in view.text_lines]
+    assert covered.border_score(view)[0] > 0
+    assert covered.border_score(dataclasses.replace(view, text_lines=squeezed))[0] == 0
+
+
+def test_a_printed_line_running_into_the_frame_shows_a_cut_card_where_the_outline_left_its_edge():
+    # the outline runs off the right of the frame but, a loose fit, not along any edge of the card;
+    # a printed line that runs into the frame's border still shows the frame cut the card
+    img = cv2.GaussianBlur(_desk_card(None, card_box=(100, 100, 640, 400)), (0, 0), 1.0)
+    quad = [[100, 100], [900, 100], [900, 400], [100, 400]]
+
+    def view(right_line):
+        lines = [TextLine("KAD PENGENALAN", 0.9, ((20, 20), (300, 20), (300, 50), (20, 50))),
+                 TextLine("WARGANEGARA", 0.9, ((600, 300), (right_line, 300), (right_line, 330), (600, 330)))]
+        return dataclasses.replace(_view(img, quad), text_lines=lines)
+
+    assert covered.border_score(view(790))[0] >= covered.DEFAULT_THRESHOLD
+    assert covered.border_score(view(700))[0] == 0
+
+
+def test_a_piece_of_the_cards_colour_a_little_lighter_is_its_background_in_brighter_light(card):
+    # a plain area boxed in by dark print, of the card's background chroma and 12 levels lighter:
+    # the card's own background where the light falls brighter; of another chroma, a label
+    (x, y, w, h), _ = card.text_boxes[1]
+    bg = cv2.cvtColor(np.uint8([[np.median(card.image.reshape(-1, 3), axis=0)]]), cv2.COLOR_RGB2LAB)[0, 0].astype(int)
+
+    def boxed(db):
+        fill = cv2.cvtColor(np.uint8([[np.clip(bg + [12, 0, db], 0, 255)]]), cv2.COLOR_LAB2RGB)[0, 0]
+        img = card.image.copy()
+        cv2.rectangle(img, (x - 16, y - 30), (x + w + 16, y + h + 30), (40, 40, 40), -1)
+        cv2.rectangle(img, (x - 8, y - 22), (x + w + 8, y + h + 22), tuple(int(c) for c in fill), -1)
+        stuck = Card(img, card.face_box, card.text_boxes, card.fields)
+        return covered.patch_score(view_from_shot(degrade(stuck, "clean", np.random.default_rng(SEED + 1)), stuck))[0]
+
+    assert boxed(0) == 0
+    assert boxed(12) >= covered.DEFAULT_THRESHOLD
+
+
+def test_a_card_whose_corner_is_just_inside_the_frame_is_whole():
+    # the engine's outline stops at the frame where the card runs off it: the corner pushed out to
+    # the card's real one lies past the frame. A whole card ending 10 px short of the frame, its
+    # outline there too, is not cut (its real corner is just inside the frame)
+    lines = [TextLine("KAD PENGENALAN", 0.9, ((20, 20), (300, 20), (300, 50), (20, 50)))]
+
+    def border(card_right, outline_right):
+        img = cv2.GaussianBlur(_desk_card(None, card_box=(100, 100, card_right, 400)), (0, 0), 1.0)
+        quad = [[100, 100], [outline_right, 100], [outline_right, 400], [100, 400]]
+        return covered.border_score(dataclasses.replace(_view(img, quad), text_lines=lines))[0]
+
+    assert border(900, 799) >= covered.DEFAULT_THRESHOLD
+    assert border(789, 789) == 0

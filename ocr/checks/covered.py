@@ -1,11 +1,13 @@
 """-9101 covered or border incomplete. Five cues, each from what a real photo shows:
 
 - Corner out of the frame (outline found): the outline, pushed out to the card's real corners (the
-  engine's sit ~1.4% of the card's width inside them, OUTLINE_INSET), has a corner at or past the
-  frame's border, and the sides next to it are the card's edge - one straight step of one polarity
-  at one offset from the outline, reaching right up to the frame. An outline that ran on past the
-  card across the desk, or round a print or a screen holding the card (no text comes within 8% of
-  its left or right side), is no evidence. Every other cue is also dropped inside an outline round
+  engine's sit ~1.4% of the card's width inside them, OUTLINE_INSET), has a corner past the frame's
+  border (CORNER_PAST), and the sides next to it are the card's edge - one straight step of one
+  polarity at one offset from the outline (next to the frame, where a loose outline drifts off the
+  edge, at another one), reaching right up to the frame - or a printed line runs into the frame's
+  border. An outline that ran on past the card across the desk, or round a print or a screen
+  holding the card (no text comes within 8% of its left or right side, or within 10% of its top or
+  bottom), is no evidence. Every other cue is also dropped inside an outline round
   a print, a screen or a sheet (text far from its sides and from its top and bottom).
 - Corner out, no outline (the engine took the whole picture for the card): a text line that runs
   into the picture's border. A card prints its text well inside its edge.
@@ -14,32 +16,49 @@
   desk round the card unless of another colour than the blob (a pink or wooden desk). Skin: the
   Chai & Ngan box's lower ends, every tone. The portrait's face is set aside, so is the card's own
   tone - but not a blob of it much darker than the card and unlike the desk (a shaded thumb).
+  Nor is a blob of the desk's chroma coming in over a side whose outer band is the desk along most
+  of it: the desk inside a loose outline (a textured desk breaks into short skin-toned blobs).
 - Label or object: a plain, solid (or, for keys, thick) patch inside the card with a clear step in
   colour all round it. Set aside: the card's own plain areas (background and bands run along its
   sides, strips hug a side between its edge and a loose outline, pieces of its background colour
-  are boxed in by print), the portrait tile's (from the face, else the card kind's photo region),
-  chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business).
+  are boxed in by print, or of its background's chroma a little lighter: its background in a
+  brighter light), the portrait tile's (from the face, else the card kind's photo region),
+  chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business),
+  slivers of the card's bands split off by a line of print.
   Taken back in, as a label has a place and a shape the card's own plain areas have not:
   - a solid patch in the card's column of printed lines (its left edge where the line above or
     below it starts, one piece, not a chip's pads nor a MyKad's chip in its place): a label stuck
-    over a line, however small (down to PATCH_MIN_LINE, one short word) or wherever; a paler one
-    too when the card's number, which every card prints, was not read;
+    over a line, however small (down to PATCH_MIN_LINE, one short word; PATCH_MIN_CAPTION, a
+    caption, when of a clear step) or wherever; a paler one too when the card's number, which
+    every card prints, was not read; one a little off the column when a field every card of the
+    kind prints (number, name, sex, MyKad address) was not read;
+  - a long straight plain strip of even width slanted to the card's sides: a pen (the card prints
+    along its sides), even where it runs along an edge like one of the card's bands;
   - a solid patch over the portrait tile bigger than any plain piece of a portrait, or only
     partly over it: a label over or beside the portrait;
   - no face found, and a ragged, thick, dark patch over the tile: keys hiding the portrait (an ID
     photo's backdrop is light, hair goes with a face).
 - Across the edge: something lying over the card's edge (a thumb of any tone, a pen): along a stretch
   of the outline the edge is gone and the same colour lies on both sides of it, unlike both the
-  desk and the card; a shorter stretch when the card's number was not read.
+  desk and the card, with the card's edge showing just past both ends of the stretch (else the
+  outline left the card's edge there); a shorter stretch when the card's number was not read or
+  what lies across is of a strong colour (a narrow finger, a coloured pen).
 
 All cues score 68-100 when they pass and 0 otherwise, so the threshold (65) only switches the check
 off; the gates inside each cue were set on development views (see the constants).
 
 Not covered: labels in the card's own tone (their step is that of a splice from another card of the
-kind) unless in the column of lines with the number unread, white labels that clip (glare's blobs
-clip too, with as hard a rim on a pale card), labels smaller than PATCH_MIN (one short line of small
-text), labels over the portrait split by their own print, thumbs narrower than ~13% of the side they
-cross, a corner out with no outline and no text cut by the frame."""
+kind) unless in the column of lines with the number unread, white labels that clip (a splice from a
+brighter photo clips with as hard a rim: 2 of 24 splices of 9101, 1 of v1001, and no print running
+through the patch tells them apart), labels smaller than PATCH_MIN (one short line of small text)
+off the column of lines, chip-sized labels off the column (2 of 8 stickers of 9202; a real card's
+printed emblems are that size and plain), labels over the portrait split by their own print, white
+labels on pale cards (clipped like glare: in v1001, c4141, 9202 no shape, step or rim sharpness at
+this size told ~50 glare patches from them), thumbs of a grey or pale tone narrower than ~13% of
+the side they cross, thumbs out of the skin box (pink, purple) that do not cross the outline, pens
+along the card's sides, anything when the engine found no outline but a corner out with text cut
+by the frame (a card cut by the frame with no line near the border: segmenting the card by its
+colour leaked into pale desks and photocopies' paper as much as it found cut cards)."""
 
 from __future__ import annotations
 
@@ -79,10 +98,24 @@ TEXT_MARGIN = 0.08
 # ... and to its top or bottom, of its height: >= 0.07 round prints and screens but one, <= 0.044 on
 # outlines stretched over a thumb or a pen.
 TEXT_MARGIN_TB = 0.06
+# ... for a corner out of the frame, with text near the left or right side: <= 0.05 on every card
+# cut by the frame in v1001, c4141, 9202 (the title is printed near the top, the last lines near the
+# bottom); 0.15 on a screen whose picture ran off the frame with the card's left side near its own
+TEXT_MARGIN_CUT = 0.1
 # Share of the side next to the frame that must be edge: 0.75-1 where the card runs off the frame,
 # 0-0.61 where a loose outline ran on across the desk (development views).
 EDGE_NEAR_FRAME = 0.7
-TEXT_AT_FRAME = 0.006  # of the card's width: printed text stops well short of a card's edge
+# Of the card's width (of the picture's with no outline): printed text stops well short of a card's
+# edge (3% or more). The box of a line cut by the frame hugs what ink is left and may stop a few px
+# short of the border: a line cut through its top, 0.9% (c4141). With no outline, every view but a
+# corner out of v1001, c4141, 9202, 9303 has its text >= 2.5% from the border (a motion blur's box);
+# with one, >= 2%.
+TEXT_AT_FRAME = 0.012
+# How far past the frame's border the real corner (OUTLINE_INSET) must be, of the card's width: the
+# engine's outline stops at the frame where the card runs off it, the corner pushed out lies >= 0.9%
+# past it on every corner out of v1001, c4141, 9202, 9303; a whole card with a corner 0.8% inside
+# the frame (9303, an edit_resave) came to 0.0
+CORNER_PAST = 0.004
 
 
 def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
@@ -91,13 +124,34 @@ def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | Non
     q = card_quad(view)
     t = _true_quad(view)
     h, w = view.original.shape[:2]
-    margin = 4.0  # the engine's outline stops a few pixels short of the frame when the card runs off it
-    outside = [(x < margin or y < margin or x > w - 1 - margin or y > h - 1 - margin) for x, y in t]
-    if any(outside) and _outline_is_card(view, strict=True) and _outline_follows_card(view, q, outside):
+    # the real corner past the frame's border: by CORNER_PAST of the card's width (the engine's
+    # outline, pushed out to the card's corners, is what says where they are)
+    past = -CORNER_PAST * float(np.linalg.norm(q[1] - q[0]))
+    outside = [min(x, y, w - 1 - x, h - 1 - y) < past for x, y in t]
+    if any(outside) and _outline_is_card(view, strict=True) and (_outline_follows_card(view, q, outside)
+                                                                   or _text_cut_by_frame(view, q)):
         x0, y0 = np.clip(q.min(0), 0, [w, h])
         x1, y1 = np.clip(q.max(0), 0, [w, h])
         return 95.0, (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
     return 0.0, None
+
+
+def _text_cut_by_frame(view: CardView, q: np.ndarray) -> bool:
+    """A printed line of the card runs into the picture's border (within TEXT_AT_FRAME of the card's
+    width): the card prints its text well inside its edge, so the frame cut the card. Where the
+    outline's side along the cut drifted off the card's edge (a loose fit), the text still shows it.
+    In v1001, c4141, 9202, 9303 no view with an outline but a corner out has a line within 0.02 of
+    the card's width of the border; 13 corner outs have one at 0-0.004."""
+    h, w = view.original.shape[:2]
+    m = warped_to_original(view)
+    lim = TEXT_AT_FRAME * float(np.linalg.norm(q[1] - q[0]))
+    for tl in view.text_lines:
+        if len(tl.text.strip()) < 3:
+            continue
+        p = cv2.perspectiveTransform(np.asarray(tl.box, np.float32)[None], m)[0]
+        if min(p[:, 0].min(), p[:, 1].min(), w - 1 - p[:, 0].max(), h - 1 - p[:, 1].max()) < lim:
+            return True
+    return False
 
 
 def _text_at_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
@@ -122,14 +176,18 @@ def _outline_is_card(view: CardView, strict: bool = False) -> bool:
     a print, a screen, a sheet: its edge is not the card's, and it running off the frame leaves the
     card whole. (An outline stretched over a thumb or a pen is far from the text on one side only.)
     `strict`, for the corner-out test: text near the left or right side is required (an outline
-    that ran loose past one end of the card is far from the text there too)."""
+    that ran loose past one end of the card is far from the text there too), and near the top or
+    bottom within TEXT_MARGIN_CUT (a screen showing the card, its picture's left side close to
+    the card's, still leaves the card's top and bottom far from the outline's)."""
     H, W = view.warped.shape[:2]
     lr = tb = 1.0
     for tl in view.text_lines:
         pts = np.asarray(tl.box, np.float32)
         lr = min(lr, pts[:, 0].min() / W, (W - pts[:, 0].max()) / W)
         tb = min(tb, pts[:, 1].min() / H, (H - pts[:, 1].max()) / H)
-    return lr < TEXT_MARGIN or (not strict and tb < TEXT_MARGIN_TB)
+    if strict:
+        return lr < TEXT_MARGIN and tb < TEXT_MARGIN_CUT
+    return lr < TEXT_MARGIN or tb < TEXT_MARGIN_TB
 
 
 def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) -> bool:
@@ -169,8 +227,14 @@ def _outline_follows_card(view: CardView, q: np.ndarray, outside: list[bool]) ->
             p0 = pts[ok]
             dist = np.minimum.reduce([p0[:, 0], p0[:, 1], w - 1 - p0[:, 0], h - 1 - p0[:, 1]])
             near = dist <= max(np.sort(dist)[min(3, len(dist) - 1)], 0.04 * cw)
-            if float(edge.mean()) < 0.5 or float(edge[near].mean()) < EDGE_NEAR_FRAME:
+            if float(edge.mean()) < 0.5:
                 return False
+            if float(edge[near].mean()) < EDGE_NEAR_FRAME:
+                # a loose outline drifts off the card's edge towards its far end: the same edge,
+                # one polarity, at one other offset all along the stretch next to the frame will do
+                sn = step[near] * sign
+                if not ((sn >= 12).mean(0) >= EDGE_NEAR_FRAME).any():
+                    return False
     return True
 
 
@@ -248,11 +312,26 @@ def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tupl
         rest = ok.copy()
         rest[max(0, end - longest + 1):end + 1] = False
         edge_share = float((step[rest] >= CROSS_EDGE).mean()) if rest.any() else 0.0
+        st = end - longest + 1
+        # the card's edge must show on both sides of the stretch, next to it: a thing lying over the
+        # edge is bounded by the card's edge either way. Where the outline left the card's edge (a
+        # corner on the desk, an outline cutting across the card), one end runs on into no edge.
+        before = [j for j in range(st - 1, -1, -1) if ok[j]][:CROSS_FLANK]
+        after = [j for j in range(end + 1, n) if ok[j]][:CROSS_FLANK]
+        flanked = all(not fl or (step[fl] >= CROSS_EDGE).any() for fl in (before, after))
         if log is not None:
-            log.append((i, int(longest), int(ok.sum()), round(edge_share, 2)))
+            log.append((i, int(longest), int(ok.sum()), round(edge_share, 2), st, end, flanked))
+        if not flanked:
+            continue
         if edge_share < CROSS_REST_EDGE:
             continue
-        if longest >= need:
+        # a narrower thing of a strong colour: a finger or a coloured pen, which no paper, desk or
+        # grey copy past a loose outline has
+        seg_lab = np.concatenate([out_lab[i * n + st:i * n + end + 1], in_lab[i * n + st:i * n + end + 1]])
+        chroma = float(np.median(np.linalg.norm(seg_lab[:, 1:] - 128, axis=1))) if longest else 0.0
+        if log is not None:
+            log.append(("chroma", i, round(chroma, 1)))
+        if longest >= need or (longest >= CROSS_RUN_UNREAD and chroma >= CROSS_CHROMA):
             sc = 70 + 2 * longest
             if sc > best:
                 seg = pts[end - longest + 1:end + 1] / s + o
@@ -269,9 +348,18 @@ CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the
 # ... when the card's number was not read: every view of the development sets with a run of 6-7 but
 # one read the number (clean cards and other problems up to 7; a thumb over the number, 7)
 CROSS_RUN_UNREAD = 6
+# ... or when what lies across the edge is of a strong colour (Lab chroma, the median over the
+# stretch's samples on both sides): a narrow finger or a coloured pen, where paper, a grey copy or a
+# pale desk past a loose outline are near grey. Development (v1001, c4141, 9202): the one other view
+# with a run of 6 was a grey photocopy's paper edge (chroma 9); a narrow pink finger, 49.
+CROSS_CHROMA = 20.0
 # share of the rest of that side where the card's edge shows: 0.67-1 on every crossing thumb of the
 # development views, 0.16 on a clean card whose outline had a corner on the desk
 CROSS_REST_EDGE = 0.4
+# samples looked at past each end of the stretch (~7% of the side) for the card's edge: found there
+# for every crossing thumb of v1001, c4141, 9202; not past one end on 9202's clean false warning (a
+# pink desk, the outline's top side cutting across the card's corner and running on over the desk)
+CROSS_FLANK = 4
 
 
 # Skin in YCrCb: Cr 133-175, Cb 77-125. The lower ends are those of Chai & Ngan's (1999) box, which
@@ -393,10 +481,45 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
             sel = ys <= yy + 1 if top else ys >= yy + h - 2
         if not _goes_on_outside(view, np.stack([xs[sel], ys[sel]], 1).astype(np.float32) / s):
             continue
+        if _desk_along_side(view, img, labels == i, entry, left if entry == "x" else top):
+            continue
         sc = 60 + 800 * min(frac, 0.05)
         if sc > best:
             best, box = sc, (int(x), int(yy), int(w), int(h))
     return best, box
+
+
+# The desk seen inside a loose outline, not a thumb: the outer band of the side the blob comes in
+# over is the desk's colour along most of that side (a thumb covers a part of a side, the card
+# shows along the rest), and the blob has the desk's chroma. A textured desk (stripes, wood grain)
+# varies in lightness more than in chroma, and its skin-toned pieces, scattered, can make a blob
+# short enough to pass for a thumb. Development (v1001, c4141, 9202): the two clean false warnings
+# of 9202 (a brown striped desk, a pale green-beige one) have the band desk-like along 0.86 and 1.0
+# of the side and the blob 2 and 4 from the desk's chroma; every thumb with such a band is >= 42
+# from it (all thumbs >= 10).
+SKIN_DESK_SIDE = 0.7
+SKIN_DESK_AB = 15.0
+SKIN_BAND = 5  # px at 320 wide: the outermost band of the upright card
+
+
+def _desk_along_side(view: CardView, img: np.ndarray, blob: np.ndarray, entry: str, first: bool) -> bool:
+    """The blob (a mask of the upright card `img`) coming in over the side given by `entry` ("x":
+    left or right, "y": top or bottom) and `first` (left or top) is the desk past a loose outline."""
+    desk = _surround_lab(view)
+    if desk is None:
+        return False
+    lab = cv2.cvtColor(img, cv2.COLOR_RGB2LAB).astype(np.float32)
+    if np.linalg.norm(np.median(lab[blob], axis=0)[1:] - desk[1:]) >= SKIN_DESK_AB:
+        return False
+    d = SKIN_BAND
+    if entry == "x":
+        prof = np.median(lab[:, :d] if first else lab[:, -d:], axis=1)
+    else:
+        prof = np.median(lab[:d] if first else lab[-d:], axis=0)
+    prof = cv2.blur(prof[None], (9, 1))[0]
+    # (lightness loosely: a textured desk's stripes or grain differ in it by tens of levels)
+    like = (np.linalg.norm(prof[:, 1:] - desk[1:], axis=1) < 10) & (np.abs(prof[:, 0] - desk[0]) < 40)
+    return float(like.mean()) >= SKIN_DESK_SIDE
 
 
 PATCH_WIDTH = 320
@@ -407,6 +530,11 @@ PATCH_MIN = 0.005  # of the card: a label over one line of text
 # ... over one short word (a label of 30x13 px at 320 px wide, its plain inside ~24x7 after the
 # 7x7 window): only where a printed line is (see PATCH_STEP_ALIGNED)
 PATCH_MIN_LINE = 0.0025
+# ... and over a caption ("Name", "Sex": a label of ~23x11 px at 320 px wide, its plain inside ~0.1%
+# of the card): only a solid one of a clear step (PATCH_STEP) in the column of lines, within the
+# card. No plain piece of a card this small passed in the development views (v1001, c4141, 9101);
+# a label over a caption did, 46.
+PATCH_MIN_CAPTION = 0.001
 PATCH_STEP_RAGGED = 45.0
 # A solid patch in the column of printed lines (left edge within ALIGN px, at 320 px wide, of where
 # the line next above or below starts) when the card's number was not read: 18 and 23 for the
@@ -420,11 +548,40 @@ PORTRAIT_DARK = 170.0
 PATCH_STEP_PORTRAIT = 35.0
 PHOTO_LABEL = 0.03  # of the card: a solid patch over the portrait tile this big is not the portrait's own
 ALIGN = 4.0
+# ... and within ALIGN_UNREAD px for a patch of a clear step (PATCH_STEP) when a field every card of
+# its kind prints was not read (see _field_unread): a label over the sex field of a card photographed
+# askew, whose lines' left ends drift (7 px, c4141). No clean card of v1001, c4141, 9101 (391) has
+# one of those fields unread; blurred photos do, but none has a solid patch of that step in the column.
+ALIGN_UNREAD = 8.0
 # Lab distance from the card's background (its largest plain area) that a small patch must have: a
 # plain strip of background boxed in by lines of text stands out from the text round it, not from
 # the card (3 on a screen recapture of the validation views; small labels of development >= 24).
 PATCH_FROM_BG = 10.0
+# ... or of the card's background chroma (within PATCH_BG_CHROMA) and as light or up to 30 levels
+# lighter: the card's own background where the light falls brighter (a card is lit unevenly, more
+# in lightness than in chroma). 9303: a clean card's background between its portrait and its edge,
+# 2 from the card's chroma and 11 lighter; every label and object of v1001, c4141, 9202, 9303 >= 9.8
+# from it (a white label on a white card, which would be this, clips and is set aside anyway). The
+# patches of 4 views with a thumb (c4141) were such pieces too; 3 warn on the thumb itself.
+PATCH_BG_CHROMA = 6.0
+PATCH_BG_LIGHTER = (5.0, 30.0)
+SLIVER = 10  # px at PATCH_WIDTH: ~3% of the card, a plain strip no thicker than a line of print
+# Share of the ring round a plain piece in its own colour: <= 0.31 for every label, object and thumb
+# of v1001, c4141, 9202 (nearly all <= 0.03); 0.40 for a pink band's end at a MyPR's left edge, boxed
+# in by the chip and the address (9202's two clean false warnings by this cue).
+RING_SAME = 0.35
 PATCH_SOLID = 0.45  # keys: a few thick ellipses, far from convex
+# A pen or a rod lying on the card: a long straight plain strip of even width (its tightest
+# rectangle mostly filled) at a slant to the card's sides. The card prints along its sides - bands,
+# rules, its edge seen past the outline are within a few degrees of them - so a slanted rod is no
+# print of its own. Pens of development (c4141) tilt 16-42 degrees, aspect 18-35, fill 0.67-0.94,
+# step 28-93; no plain piece of a card of either set is slanted >= 8 degrees and 5 times as long as
+# wide (a portrait's edge at 5 degrees, aspect 4.3, was the nearest).
+ROD_TILT = 8.0  # degrees off the card's sides
+ROD_ASPECT = 5.0
+ROD_LENGTH = 0.25  # of the card's width
+ROD_FILL = 0.55
+ROD_STEP = 18.0
 # Where the card prints its holder's photo, as fractions of the upright card (the engine's regions).
 PHOTO_RIGHT = (0.58, 0.12, 1.0, 0.90)  # MyKad family
 PHOTO_LEFT = (0.0, 0.12, 0.42, 0.95)  # SG front, i-Kad
@@ -493,7 +650,18 @@ def _text_boxes(view: CardView, s: float) -> list[tuple[float, float, float, flo
     return out
 
 
-def _in_text_column(box: tuple[int, int, int, int], lines: list) -> bool:
+def _field_unread(view: CardView) -> bool:
+    """A field that every card of the view's kind prints, and the engine reads on every clean photo of
+    one, is missing: the number, the name and the sex, and a MyKad-family card's address (an i-Kad
+    prints none)."""
+    if view.action == "MLIDCardOCR":
+        keys = ("ID", "Name", "Sex") + (() if view.fields.get("Type") == "IKAD" else ("Address",))
+    else:
+        keys = ("ID", "EnName", "Sex")
+    return not all(view.fields.get(k) for k in keys)
+
+
+def _in_text_column(box: tuple[int, int, int, int], lines: list, tol: float = ALIGN) -> bool:
     """A label stuck over a printed line sits where that line was: in the card's column of lines,
     its left edge where the lines next above or below it start (the flat area starts a few px
     inside the label's edge, the text a few px inside the label)."""
@@ -501,25 +669,50 @@ def _in_text_column(box: tuple[int, int, int, int], lines: list) -> bool:
     for a0, b0, a1, b1 in lines:
         lh = b1 - b0
         gap = max(b0 - (y + h), y - b1)
-        if gap < 1.5 * lh + 6 and (b0 > y + h - 3 or b1 < y + 3) and abs(a0 - x) <= ALIGN:
+        if gap < 1.5 * lh + 6 and (b0 > y + h - 3 or b1 < y + 3) and abs(a0 - x) <= tol:
             return True
     return False
+
+
+def _band_sliver(labels: np.ndarray, stats: np.ndarray, i: int, lab: np.ndarray, colour: np.ndarray) -> bool:
+    """A sliver of a colour that goes on past a line of print right next to it: a piece of one of the
+    card's bands, boxed in by the print over it (g4242's one clean false warning). A label over a
+    line is one piece; keys, a thumb are thicker than a line of print."""
+    return min(int(stats[i][2]), int(stats[i][3])) <= SLIVER and _has_twin(labels, stats, i, lab, colour)
 
 
 def _has_twin(labels: np.ndarray, stats: np.ndarray, i: int, lab: np.ndarray, colour: np.ndarray) -> bool:
     """Another plain piece of the same colour right above or below: a chip's contact pads (the chip
     is cut into several pads of one gold), not one label."""
     x, y, w, h = (int(v) for v in stats[i][:4])
-    for j in range(1, len(stats)):
-        if j == i:
-            continue
-        ox, oy, ow, oh, oa = (int(v) for v in stats[j])
-        if oa < 20 or min(x + w, ox + ow) - max(x, ox) <= 0.5 * min(w, ow) or max(oy - (y + h), y - (oy + oh)) >= 10:
-            continue
-        sub = lab[oy:oy + oh, ox:ox + ow][labels[oy:oy + oh, ox:ox + ow] == j]
+    ox, oy, ow, oh, oa = (stats[:, k].astype(np.int64) for k in range(5))
+    near = ((oa >= 20) & (np.minimum(x + w, ox + ow) - np.maximum(x, ox) > 0.5 * np.minimum(w, ow))
+            & (np.maximum(oy - (y + h), y - (oy + oh)) < 10))
+    near[[0, i]] = False  # (0: what is not plain)
+    for j in np.flatnonzero(near):
+        bx, by, bw, bh = (int(v) for v in stats[j][:4])
+        sub = lab[by:by + bh, bx:bx + bw][labels[by:by + bh, bx:bx + bw] == j]
         if np.linalg.norm(np.median(sub, axis=0) - colour) < 12:
             return True
     return False
+
+
+def _ring_same(ring: np.ndarray, colour: np.ndarray) -> float:
+    """Share of the ring round a plain piece (Lab pixels) in the piece's own colour. A label or an
+    object is opaque and one thing: its colour stops at its rim. A piece whose colour goes on in much
+    of the ring (between the strokes of the print that cut it off) is a piece of a larger area of the
+    card's own - a band at the card's edge."""
+    return float((np.linalg.norm(ring - colour, axis=1) < 10).mean())
+
+
+def _is_rod(pts: np.ndarray, area: int, W: int) -> bool:
+    """A plain piece shaped like a pen lying on the card (see ROD_TILT)."""
+    (_, _), (rw, rh), ang = cv2.minAreaRect(pts)
+    long, short = max(rw, rh), max(1.0, min(rw, rh))
+    a = ang % 90.0  # the rectangle's sides' angle to the card's sides, 0-45
+    tilt = min(a, 90.0 - a)
+    return (tilt >= ROD_TILT and long >= ROD_LENGTH * W and long >= ROD_ASPECT * short
+            and area >= ROD_FILL * rw * rh)
 
 
 def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
@@ -538,13 +731,14 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
         frac = area / flat.size
-        if frac < PATCH_MIN_LINE or frac > 0.2 or i == big:
+        if frac < PATCH_MIN_CAPTION or frac > 0.2 or i == big:
             continue
-        # the card's own background and bands run along its side; an object lying over the edge
-        # comes in across it and covers only a part of that side
+        if frac < PATCH_MIN_LINE and (area < 0.6 * w * h or min(x, y, W - x - w, H - y - h) <= m):
+            continue  # a caption's label is a solid rectangle or ellipse within the card
+        # the card's own background and bands run along its side (a pen may too, but slanted, see
+        # below); an object lying over the edge comes in across it and covers only a part of that side
         nx, ny = min(x, W - x - w) < 0.1 * W, min(y, H - y - h) < 0.1 * H
-        if (nx and h > 0.35 * H and w < 0.5 * h) or (ny and w > 0.35 * W and h < 0.5 * w):
-            continue
+        band = (nx and h > 0.35 * H and w < 0.5 * h) or (ny and w > 0.35 * W and h < 0.5 * w)
         touches = x <= m or y <= m or x + w >= W - m or y + h >= H - m
         # a thin strip hugging one side, along a good part of it: the surround seen between the
         # card's edge and an outline a little outside it, or the card's own border band
@@ -553,21 +747,25 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             continue
         if touches and view.quad is None:
             continue  # no outline: what reaches the border of the picture is the desk
+        p = 12
+        x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
+        comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
+        cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        pts = np.vstack(cnts)
+        rod = w + h >= ROD_LENGTH * W and _is_rod(pts, area, W)
+        if band and not rod:
+            continue
         # set aside unless the patch lies in a column of printed lines (see below): chip-sized blobs
         # (the card's own chip goes plain when the photo is soft; a small label must be a line
         # long) and the portrait's own plain areas (backdrop, shirt; a sticker over it is bigger)
         chip = frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W)
         in_photo = overlap(photo, (x, y, w, h))
-        p = 12
-        x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
-        comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
-        cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        solid = area / max(1.0, cv2.contourArea(cv2.convexHull(np.vstack(cnts))))
+        solid = area / max(1.0, cv2.contourArea(cv2.convexHull(pts)))
         # ... but a solid patch bigger than any plain piece of a portrait (hair, face, shirt: <= 0.024
         # of the card in development views, a swapped portrait's too), or only partly over the
         # tile, is a label over or beside the portrait
-        aside = chip or (in_photo > 0.6 and frac < 0.08
-                         and not (solid >= 0.9 and (frac >= PHOTO_LABEL or in_photo < 0.8)))
+        aside = not rod and (chip or (in_photo > 0.6 and frac < 0.08
+                                      and not (solid >= 0.9 and (frac >= PHOTO_LABEL or in_photo < 0.8))))
         # an object over the portrait (keys): no face was found, and the patch is ragged, big, dark
         # (an ID photo's backdrop is light and plain; hair goes with a face) and within the card
         over_face = (not chip and in_photo > 0.6 and view.face_box is None and solid < 0.8
@@ -578,7 +776,9 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if solid < 0.8:
             # keys or a bent pen are not convex but thick; the gaps between letters are thin
             thick = cv2.countNonZero(cv2.erode(comp, np.ones((5, 5), np.uint8))) / area
-            if solid < PATCH_SOLID or thick < 0.5 or view.quad is None:
+            # (a pen's plain middle, a few px wide at this size, is thin: its straight even strip,
+            # ROD_FILL of its tightest rectangle, is what tells it from the gaps between letters)
+            if (solid < PATCH_SOLID or thick < 0.5 or view.quad is None) and not rod:
                 continue
         sub = lab[y0:y1, x0:x1]
         inside = np.median(sub[comp > 0], axis=0)
@@ -587,6 +787,9 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if cv2.countNonZero(ring) < 20:
             continue
         step = float(np.linalg.norm(inside - np.median(sub[ring > 0], axis=0)))
+        same = _ring_same(sub[ring > 0], inside)
+        if same >= RING_SAME and not rod:
+            continue
         if step < PATCH_STEP_ALIGNED or inside[0] >= 250:
             continue  # (clipped white: a reflection, -9107, not an object)
         if frac < 0.02 or not touches:
@@ -594,6 +797,9 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
                 bg = np.median(lab[::2, ::2][labels[::2, ::2] == big], axis=0) if big else np.full(3, -1e3, np.float32)
             if np.linalg.norm(inside - bg) < PATCH_FROM_BG:
                 continue  # a piece of the card's own background, boxed in by the lines of text round it
+            if (np.linalg.norm(inside[1:] - bg[1:]) < PATCH_BG_CHROMA
+                    and -PATCH_BG_LIGHTER[0] <= inside[0] - bg[0] <= PATCH_BG_LIGHTER[1]):
+                continue  # ... the same, in a brighter light: the card's colour, a little lighter
             # (a big piece of it cut off at the card's edge is cut off by something lying across the card)
         # a label over a printed line: solid, where the line should be, one piece (not a chip's pads),
         # may be small or over the portrait tile. When the card's number - which every card prints -
@@ -602,16 +808,21 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         if solid >= 0.9 and (aside or step < PATCH_STEP):
             if lines is None:
                 lines = _text_boxes(view, s)
-            aligned = (_in_text_column((x, y, w, h), lines) and not _has_twin(labels, stats, i, lab, inside)
+            tol = ALIGN_UNREAD if step >= PATCH_STEP and _field_unread(view) else ALIGN
+            aligned = (_in_text_column((x, y, w, h), lines, tol) and not _has_twin(labels, stats, i, lab, inside)
                        and not (chip and _at_chip(view, (x, y, w, h), W, H)))
         over_face = over_face and inside[0] < PORTRAIT_DARK and step >= PATCH_STEP_PORTRAIT
         if aside and not aligned and not over_face:
             continue
         if frac < PATCH_MIN and not aligned:
             continue  # smaller than a label over a line: only one where a line is
-        if solid < 0.8 and step < PATCH_STEP_RAGGED and not over_face:
+        if frac < PATCH_MIN_LINE and step < PATCH_STEP:
+            continue
+        if solid < 0.8 and step < PATCH_STEP_RAGGED and not over_face and not rod:
             continue  # a ragged patch must stand out clearly (keys, a pen and its shadow)
-        if step < (PATCH_STEP_ALIGNED if aligned and not view.fields.get("ID") else PATCH_STEP):
+        if step < (PATCH_STEP_ALIGNED if aligned and not view.fields.get("ID") else ROD_STEP if rod else PATCH_STEP):
+            continue
+        if (frac < 0.02 or not touches) and not rod and _band_sliver(labels, stats, i, lab, inside):
             continue
         if touches:
             if desk is None:
@@ -621,7 +832,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         sc = 70 + 300 * min(frac, 0.05)
         if log is not None:
             log.append(dict(box=(x, y, w, h), frac=round(frac, 3), solid=round(solid, 2), step=round(step),
-                            lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2), aligned=aligned))
+                            lab=inside.astype(int).tolist(), touches=touches, thick=round(thick, 2), aligned=aligned,
+                            same=round(same, 3), rod=rod))
         if sc > best:
             best, box = sc, (x, y, w, h)
     return best, box
