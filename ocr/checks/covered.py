@@ -111,6 +111,10 @@ EDGE_NEAR_FRAME = 0.7
 # corner out of v1001, c4141, 9202, 9303 has its text >= 2.5% from the border (a motion blur's box);
 # with one, >= 2%.
 TEXT_AT_FRAME = 0.012
+# ... with no outline (the whole picture taken as the card), of the picture's width: 0.6%. A scan-like
+# crop of a whole card is that case too, and prints its title as close as ~0.8% of the card's width
+# to its edge (generated cards; at 1.2% one clean crop in eight was warned)
+TEXT_AT_FRAME_NO_OUTLINE = 0.006
 # How far past the frame's border the real corner (OUTLINE_INSET) must be, of the card's width: the
 # engine's outline stops at the frame where the card runs off it, the corner pushed out lies >= 0.9%
 # past it on every corner out of v1001, c4141, 9202, 9303; a whole card with a corner 0.8% inside
@@ -159,7 +163,7 @@ def _text_at_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | N
     its edge (a margin of 3% or more), so a text line that runs into the picture's border was cut
     off by the framing: the card goes on outside the photo."""
     H, W = view.warped.shape[:2]
-    lim = TEXT_AT_FRAME * W
+    lim = TEXT_AT_FRAME_NO_OUTLINE * W
     for tl in view.text_lines:
         pts = np.asarray(tl.box, np.float32)
         x0, y0 = pts.min(0)
