@@ -859,7 +859,8 @@ LABEL_MAX = 0.15
 LABEL_RIM_HARD = 0.08
 # A printed line that runs into the patch and stops at its outline: its box ends within this many
 # px outside the patch's convex hull (the plain area starts ~3-4 px inside the label's edge, the OCR
-# box ends at the last glyph the label left): labels -5 to -0.8; a splice's plain area lies beside
+# box ends at the last glyph the label left): labels -5 to -0.2 (one, its own "PAID" ending at its
+# plain area); a splice's plain area lies beside
 # the print it carries (its lines run on into its hull, +11, or stop 18+ px short), one small
 # splice at -2 is below PATCH_MIN.
 LABEL_STOP = (-7.0, 1.0)
@@ -869,8 +870,7 @@ def label_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None
     """A white or pale label stuck over print on a pale card. It is opaque paper: a plain, near-grey
     patch clearly lighter than the card's paper right round it, with a hard rim (the card at its own
     level just outside it, where glare's light falls off softly: glare._rim_softness), and it hides
-    print - a text line runs into it and stops at its outline, or it sits in the card's column of
-    lines. A splice from a brighter photo is as plain, light and hard-rimmed, but it carries the
+    print - a text line runs into it and stops at its outline. A splice from a brighter photo is as plain, light and hard-rimmed, but it carries the
     card's print: its lines run on into it or stop well short; the card's own white areas are the
     portrait's (set aside) or hold no line stopping at them."""
     img = _card320(view)
@@ -928,8 +928,9 @@ def label_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None
             for end, outside in ((a1, a0 < x), (a0, a1 > x + w)):
                 if outside and LABEL_STOP[0] <= cv2.pointPolygonTest(hull, (float(end), yc), True) <= LABEL_STOP[1]:
                     stops += 1
-        if not stops and not _in_text_column((x, y, w, h), lines):
-            continue
+        if not stops:
+            continue  # (its place in the column of lines alone is no evidence: a pale label there
+            # steps as little as a splice from another card of the kind, see PATCH_STEP_ALIGNED)
         # the rim, as glare measures it: the darkest channel at its 400 px, the patch grown back
         # to its edge over pixels nearer its level than the card's
         if g400 is None:
