@@ -66,6 +66,7 @@ import cv2
 import numpy as np
 
 from .common import box_to_original, card_quad, clamp_score, grey, overlap, resized, threshold, warped_to_original
+from . import glare
 from .context import CardView, WarnDetail
 
 CODE = -9101
@@ -843,6 +844,121 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
     return best, box
 
 
+# White or pale labels on pale cards (label_score). Development: h27182818 (3 of its 5 missed
+# white labels taken; one on a white card has no step, one hides no line), v1001, c4141, g4242,
+# glare-9421, 9101, 9202, 9303; sizes at PATCH_WIDTH.
+# No plain piece of any clean card of those sets is near grey, >= LABEL_LIGHTER above the paper
+# round it, solid, off the portrait and hard-rimmed at once; only splices from a brighter photo
+# are (4), and the line test below tells them apart.
+LABEL_CHROMA = 10.0  # Lab a, b off grey: label paper is near neutral (a card's own tint is the card)
+LABEL_L_MIN = 200  # 8-bit Lab L: white or pale paper (labels here 238-255)
+# L levels above the card's paper right round it (the ring's 90th percentile): labels 10-16; the
+# card's own paper beside a short line, lines above and below it, 3 (9101: a clean MyPR). A brighter
+# light lifts paper and patch alike.
+LABEL_LIGHTER = 8.0
+LABEL_SOLID = 0.88  # a rectangle or an ellipse; "PAID" printed on it notches it a little (0.91)
+LABEL_MAX = 0.15
+# glare's rim softness at its 400 px (glare._rim_softness): reflections >= 0.13, every opaque
+# white rim <= 0.07 (labels here 0.004-0.061)
+LABEL_RIM_HARD = 0.08
+# A printed line that runs into the patch and stops at its outline: its box ends within this many
+# px outside the patch's convex hull (the plain area starts ~3-4 px inside the label's edge, the OCR
+# box ends at the last glyph the label left): labels -5 to -0.2 (one, its own "PAID" ending at its
+# plain area); a splice's plain area lies beside
+# the print it carries (its lines run on into its hull, +11, or stop 18+ px short), one small
+# splice at -2 is below PATCH_MIN.
+LABEL_STOP = (-7.0, 1.0)
+
+
+def label_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
+    """A white or pale label stuck over print on a pale card. It is opaque paper: a plain, near-grey
+    patch clearly lighter than the card's paper right round it, with a hard rim (the card at its own
+    level just outside it, where glare's light falls off softly: glare._rim_softness), and it hides
+    print - a text line runs into it and stops at its outline. A splice from a brighter photo is as plain, light and hard-rimmed, but it carries the
+    card's print: its lines run on into it or stop well short; the card's own white areas are the
+    portrait's (set aside) or hold no line stopping at them."""
+    img = _card320(view)
+    lab8 = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB)
+    # near grey and light: label paper. Most cards have little of it and stop here
+    c = int(LABEL_CHROMA)
+    light = cv2.inRange(lab8, (LABEL_L_MIN, 128 - c, 128 - c), (255, 128 + c, 128 + c))
+    if cv2.countNonZero(light) < PATCH_MIN * light.size:
+        return 0.0, None
+    L = lab8[..., 0].astype(np.float32)
+    var = cv2.blur(L * L, (7, 7)) - cv2.blur(L, (7, 7)) ** 2
+    flat = ((var < 12) & (light > 0)).astype(np.uint8)  # plain, as in patch_score (camera noise ~1-3)
+    H, W = flat.shape
+    m = int(0.03 * W)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
+    sx, sy, sw, sh, sa = (stats[:, k] for k in range(5))
+    keep = ((sa >= PATCH_MIN * flat.size) & (sa <= LABEL_MAX * flat.size)
+            # stuck on the card, not running off it (bands, the desk past the outline)
+            & (sx > m) & (sy > m) & (sx + sw < W - m) & (sy + sh < H - m))
+    keep[0] = False
+    if not keep.any():
+        return 0.0, None
+    lab = lab8.astype(np.float32)
+    photo = _photo_box(view, PATCH_WIDTH / view.warped.shape[1], W, H)
+    best, box, lines, g400 = 0.0, None, None, None
+    for i in np.flatnonzero(keep):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        frac = area / flat.size
+        if overlap(photo, (x, y, w, h)) > 0.6:
+            continue  # the portrait's plain backdrop or white shirt
+        p = 12
+        x0, y0, x1, y1 = max(0, x - p), max(0, y - p), min(W, x + w + p), min(H, y + h + p)
+        comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
+        cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(np.vstack(cnts))
+        if area < LABEL_SOLID * cv2.contourArea(hull):
+            continue
+        sub = lab[y0:y1, x0:x1]
+        inside = np.median(sub[comp > 0], axis=0)
+        ring = cv2.dilate(comp, np.ones((19, 19), np.uint8)) - cv2.dilate(comp, np.ones((11, 11), np.uint8))
+        if cv2.countNonZero(ring) < 20:
+            continue
+        # the card's paper round it (the 90th percentile: the paper between the lines of print, which
+        # may fill much of the ring)
+        if inside[0] - float(np.percentile(sub[ring > 0][:, 0], 90)) < LABEL_LIGHTER:
+            continue
+        if lines is None:
+            lines = _text_boxes(view, PATCH_WIDTH / view.warped.shape[1])
+        hull = hull.astype(np.float32) + np.float32([x0, y0])
+        stops = 0
+        for a0, b0, a1, b1 in lines:
+            if min(y + h, b1) - max(y, b0) <= 0.5 * min(h, b1 - b0):
+                continue  # not on the patch's rows
+            yc = 0.5 * (b0 + b1)
+            for end, outside in ((a1, a0 < x), (a0, a1 > x + w)):
+                if outside and LABEL_STOP[0] <= cv2.pointPolygonTest(hull, (float(end), yc), True) <= LABEL_STOP[1]:
+                    stops += 1
+        if not stops:
+            continue  # (its place in the column of lines alone is no evidence: a pale label there
+            # steps as little as a splice from another card of the kind, see PATCH_STEP_ALIGNED)
+        # the rim, as glare measures it: the darkest channel at its 400 px, the patch grown back
+        # to its edge over pixels nearer its level than the card's
+        if g400 is None:
+            g400 = resized(view.warped, 400).min(axis=2)
+        k = 400 / W
+        c400 = cv2.resize(comp, None, fx=k, fy=k, interpolation=cv2.INTER_NEAREST)
+        gx0, gy0 = int(round(x0 * k)), int(round(y0 * k))
+        roi = g400[gy0:gy0 + c400.shape[0], gx0:gx0 + c400.shape[1]]
+        c400 = c400[:roi.shape[0], :roi.shape[1]]
+        lvl = float(np.median(roi[c400 > 0]))
+        grow = (roi >= lvl - 0.5 * max(lvl - float(np.percentile(roi, 30)), 4.0)).astype(np.uint8)
+        for _ in range(4):
+            c400 = cv2.dilate(c400, np.ones((3, 3), np.uint8)) & grow
+        if roi.shape[0] > 45 and roi.shape[1] > 45:
+            if glare._rim_softness(roi, c400, 256.0) > LABEL_RIM_HARD:
+                continue  # light falling off softly: a reflection (-9107)
+        elif lvl >= glare.PEAK_MIN:
+            continue  # too thin to measure its rim, and at the ceiling like glare: leave it
+        sc = 70 + 300 * min(frac, 0.05)
+        if sc > best:
+            best, box = sc, (x, y, w, h)
+    return best, box
+
+
 def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     b, bbox = border_score(view)
     if b:
@@ -857,6 +973,7 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     pa, pabox = patch_score(view)
     if pa > sk:
         sk, skbox = pa, pabox
+    sk, skbox = max((sk, skbox), label_score(view), key=lambda r: r[0])  # white labels on pale cards
     box = box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None
     if sk < threshold(CODE, DEFAULT_THRESHOLD):
         cr, crbox = crossing_score(view)
