@@ -175,7 +175,9 @@ def _text_at_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | N
 # colour along its length, that runs from the card's print out past the card's edge.
 # Sizes are of the picture's width (320 px here).
 PEN_SEG = 0.15  # each of the strip's two edges: one straight line at least this long
-PEN_WIDTH = 0.07  # at most: a card fills at most the picture, a pen is <= 7% of its width
+# Its width, of the print box's width (the card's print spans ~85% of the card): a pen is 4-7% of
+# the card's width; the thin dark rim along a card's edge is under 2%
+PEN_WIDTH = (0.03, 0.1)
 PEN_PARALLEL = 3.0  # degrees between its two edges
 PEN_STEP = 14.0  # Lab distance from the strip to each side: 34-180 on pens, both sides
 PEN_PLAIN = 8.0  # Lab std across the strip's width (a pen is of one colour; print is not)
@@ -199,6 +201,7 @@ def _pen_off_card(view: CardView) -> tuple[float, tuple[int, int, int, int] | No
     s = 320 / view.warped.shape[1]
     pts = np.concatenate(boxes) * s
     print_box = (*pts.min(0), *pts.max(0))
+    pw = float(print_box[2] - print_box[0])
     lab = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB)
     labf = lab.astype(np.float32)
     # a pen may differ from the card in hue only: edges of lightness and of both chroma channels
@@ -220,7 +223,7 @@ def _pen_off_card(view: CardView) -> tuple[float, tuple[int, int, int, int] | No
             u = (a[2:] - a[:2]) / np.linalg.norm(a[2:] - a[:2])
             nrm = np.array([-u[1], u[0]], np.float32)
             d = float(np.dot((b[:2] + b[2:]) / 2 - (a[:2] + a[2:]) / 2, nrm))
-            if not 3 <= abs(d) <= PEN_WIDTH * W:
+            if not PEN_WIDTH[0] * pw <= abs(d) <= PEN_WIDTH[1] * pw:
                 continue
             ta = sorted([0.0, float(np.dot(a[2:] - a[:2], u))])
             tb = sorted([float(np.dot(b[:2] - a[:2], u)), float(np.dot(b[2:] - a[:2], u))])
