@@ -13,19 +13,25 @@ from tests.test_checks_cards import WARPED, card, clean_view  # noqa: F401 (fixt
 SEED = 7474
 
 
-def _no_outline(card, lines=None, draw=None) -> CardView:
+def _no_outline(card, lines=None, draw=None, tight: float = 0.0) -> CardView:
     """The card photographed, something drawn on the photo, handed over as the engine does when it
     finds no outline: the whole picture squeezed to the card's size, the print read in it."""
     shot = degrade(card, "clean", np.random.default_rng(SEED + 1))
     img = shot.image.copy()
+    quad = shot.quad.astype(np.float32)
     if draw:
-        draw(img, shot.quad)
+        draw(img, quad)
+    if tight:  # framed with only `tight` of the card's width round the card
+        pad = tight * float(np.linalg.norm(quad[1] - quad[0]))
+        x0, y0 = np.maximum(quad.min(0) - pad, 0).astype(int)
+        x1, y1 = (quad.max(0) + pad).astype(int)
+        img, quad = np.ascontiguousarray(img[y0:y1, x0:x1]), quad - np.float32([x0, y0])
     h, w = img.shape[:2]
     ww, wh = WARPED
     warped = cv2.resize(img, (ww, wh), interpolation=cv2.INTER_AREA)
     # the card's text boxes: card px -> photo (the shot's quad) -> squeezed picture
     ch, cw = card.image.shape[:2]
-    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]]), shot.quad.astype(np.float32))
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]]), quad)
     text = []
     for (x, y, bw, bh), t in card.text_boxes if lines is None else lines:
         pts = cv2.perspectiveTransform(np.float32([[[x, y], [x + bw, y], [x + bw, y + bh], [x, y + bh]]]), m)[0]
@@ -33,14 +39,14 @@ def _no_outline(card, lines=None, draw=None) -> CardView:
     return CardView("MLIDCardOCR", "front", b"", "JPEG", img, None, warped, text, None, dict(card.fields))
 
 
-def _pen(frac_thick: float, colour, *, off: bool = True):
+def _pen(frac_thick: float, colour, *, off: bool = True, deg: float = 25):
     """A pen across the card's middle at 25 degrees, 1.4 card widths long (the longest the generator draws), running past both its edges (or, off=False,
     short enough to stay inside the card)."""
     def draw(img, quad):
         q = quad.astype(np.float32)
         cw = float(np.linalg.norm(q[1] - q[0]))
         c = q.mean(0)
-        ang = np.radians(25)
+        ang = np.radians(deg)
         d = np.array([np.cos(ang), np.sin(ang)]) * cw * (0.7 if off else 0.2)
         yy = np.linspace(0.9, 1.1, img.shape[0])[:, None, None]
         mask = np.zeros(img.shape[:2], np.float32)
@@ -55,6 +61,15 @@ def test_pen_across_the_card_and_off_it_raises_9101_with_its_box(card):
     s, box = covered.analyse(view)
     assert s >= covered.DEFAULT_THRESHOLD
     assert box is not None and box[2] > 0 and box[3] > 0
+
+
+def test_pen_off_the_card_up_to_a_near_frame_border_raises_9101(card, monkeypatch):
+    # framed close round the card: the pen's stretch on the desk is cut short by the
+    # frame, yet the strip runs on from the print past the card's edge right up to the border
+    view = _no_outline(card, draw=_pen(0.055, (150, 40, 60), deg=60), tight=0.02)
+    assert covered.analyse(view)[0] >= covered.DEFAULT_THRESHOLD
+    monkeypatch.setattr(covered, "PEN_PAST_EDGE", 10.0)  # without running up to the border: too short
+    assert covered.analyse(view)[0] == 0
 
 
 def test_no_outline_without_a_pen_raises_nothing(card):

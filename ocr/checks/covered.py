@@ -189,6 +189,7 @@ PEN_FIT = 10.0  # Lab off a straight ramp along the length (the light shades a p
 PEN_ON = 0.1
 PEN_OFF = 0.03
 PEN_OFF_MARGIN = 0.15  # of the print box's width: past the card's own edge and bands
+PEN_PAST_EDGE = 0.03  # ... or past the print and running on up to the picture's border
 
 
 def _pen_off_card(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
@@ -291,6 +292,17 @@ def _pen_strip(labf: np.ndarray, c0: np.ndarray, u: np.ndarray, nrm: np.ndarray,
     m = PEN_OFF_MARGIN * (x1 - x0)
     on = ((p[:, 0] > x0) & (p[:, 0] < x1) & (p[:, 1] > y0) & (p[:, 1] < y1)).sum() * step
     off = ((p[:, 0] < x0 - m) | (p[:, 0] > x1 + m) | (p[:, 1] < y0 - m) | (p[:, 1] > y1 + m)).sum() * step
+    # where the card lies near the picture's border, the pen's stretch on the desk is cut short by
+    # the frame: the strip going on past the print up to the border (where the bands beside it
+    # leave the picture) crossed the card's edge just as well
+    reach = hw + ow + 2 * step
+    for a, b in ((lo, -1), (hi, 1)):
+        e = c0 + ts[a] * u
+        if not ok[min(max(a + b, 0), len(ts) - 1)] and (e[0] < reach or e[0] > W - 1 - reach or e[1] < reach
+                                                        or e[1] > H - 1 - reach):
+            past = max(x0 - e[0], e[0] - x1, y0 - e[1], e[1] - y1)
+            if past >= PEN_PAST_EDGE * (x1 - x0):
+                off = max(off, PEN_OFF * W)
     if on >= PEN_ON * W and off >= PEN_OFF * W:
         return p[0], p[-1], hw
     return None
