@@ -11,6 +11,9 @@
   a print, a screen or a sheet (text far from its sides and from its top and bottom).
 - Corner out, no outline (the engine took the whole picture for the card): a text line that runs
   into the picture's border. A card prints its text well inside its edge.
+- Pen off the card, no outline (a pen across the card's edge breaks the outline): one long straight
+  strip of even width (3-10% of the print's width) stepped on both sides, plain and shaded evenly
+  along its length, running from over the print on past the card's edge (or up to the frame).
 - Finger: a skin-toned blob that comes in over one edge of the card, reaches in about as far as it is
   wide but not most of the way across, goes on outside the card (a hand), and is not the tone of the
   desk round the card unless of another colour than the blob (a pink or wooden desk). Skin: the
@@ -57,7 +60,7 @@ labels on pale cards (clipped like glare: in v1001, c4141, 9202 no shape, step o
 this size told ~50 glare patches from them), thumbs of a grey or pale tone narrower than ~13% of
 the side they cross, thumbs out of the skin box (pink, purple) that do not cross the outline, pens
 along the card's sides, anything when the engine found no outline but a corner out with text cut
-by the frame (a card cut by the frame with no line near the border: segmenting the card by its
+by the frame or a pen running off the card (a card cut by the frame with no line near the border: segmenting the card by its
 colour leaked into pale desks and photocopies' paper as much as it found cut cards)."""
 
 from __future__ import annotations
