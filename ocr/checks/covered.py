@@ -60,8 +60,9 @@ labels on pale cards (clipped like glare: in v1001, c4141, 9202 no shape, step o
 this size told ~50 glare patches from them), thumbs of a grey or pale tone narrower than ~13% of
 the side they cross, thumbs out of the skin box (pink, purple) that do not cross the outline, pens
 along the card's sides, anything when the engine found no outline but a corner out with text cut
-by the frame or a pen running off the card (a card cut by the frame with no line near the border: segmenting the card by its
-colour leaked into pale desks and photocopies' paper as much as it found cut cards)."""
+by the frame or a pen running off the card (a card cut by the frame with no line near the border:
+segmenting the card by its colour leaked into pale desks and photocopies' paper as much as it found
+cut cards)."""
 
 from __future__ import annotations
 
