@@ -11,6 +11,9 @@
   a print, a screen or a sheet (text far from its sides and from its top and bottom).
 - Corner out, no outline (the engine took the whole picture for the card): a text line that runs
   into the picture's border. A card prints its text well inside its edge.
+- Pen off the card, no outline (a pen across the card's edge breaks the outline): one long straight
+  strip of even width (3-10% of the print's width) stepped on both sides, plain and shaded evenly
+  along its length, running from over the print on past the card's edge (or up to the frame).
 - Finger: a skin-toned blob that comes in over one edge of the card, reaches in about as far as it is
   wide but not most of the way across, goes on outside the card (a hand), and is not the tone of the
   desk round the card unless of another colour than the blob (a pink or wooden desk). Skin: the
@@ -57,8 +60,9 @@ labels on pale cards (clipped like glare: in v1001, c4141, 9202 no shape, step o
 this size told ~50 glare patches from them), thumbs of a grey or pale tone narrower than ~13% of
 the side they cross, thumbs out of the skin box (pink, purple) that do not cross the outline, pens
 along the card's sides, anything when the engine found no outline but a corner out with text cut
-by the frame (a card cut by the frame with no line near the border: segmenting the card by its
-colour leaked into pale desks and photocopies' paper as much as it found cut cards)."""
+by the frame or a pen running off the card (a card cut by the frame with no line near the border:
+segmenting the card by its colour leaked into pale desks and photocopies' paper as much as it found
+cut cards)."""
 
 from __future__ import annotations
 
@@ -171,7 +175,150 @@ def _text_at_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | N
         x1, y1 = pts.max(0)
         if min(x0, y0, W - 1 - x1, H - 1 - y1) < lim and len(tl.text.strip()) >= 3:
             return 85.0, box_to_original(view, (x0, y0, max(1, x1 - x0), max(1, y1 - y0)))
+    return _pen_off_card(view)  # no text cut by the frame: a pen off the card breaks the outline too
+
+
+# A pen lying across the card and off it onto the desk breaks the card's outline, so the engine
+# finds none and takes the whole picture for the card; the pen is then the one long straight strip
+# of even width (4-7% of the card's width) with a step of colour on both sides, plain and of one
+# colour along its length, that runs from the card's print out past the card's edge.
+# Sizes are of the picture's width (320 px here).
+PEN_SEG = 0.15  # each of the strip's two edges: one straight line at least this long
+# Its width, of the print box's width (the card's print spans ~85% of the card): a pen is 4-7% of
+# the card's width; the thin dark rim along a card's edge is under 2%
+PEN_WIDTH = (0.03, 0.1)
+PEN_PARALLEL = 3.0  # degrees between its two edges
+PEN_STEP = 14.0  # Lab distance from the strip to each side: 34-180 on pens, both sides
+PEN_PLAIN = 8.0  # Lab std across the strip's width (a pen is of one colour; print is not)
+PEN_FIT = 10.0  # Lab off a straight ramp along the length (the light shades a pen evenly): <= 3 on pens
+# The strip's run inside the box of the card's print and past it: the card's edges and bands, a
+# print's border, a screen's bezel, a photocopy's paper edge and desk stripes stay on one side of the
+# card's edge (0 on one or the other in every no-outline view of v1001, c4141, g4242, 9421, 9202,
+# 9303), a pen crosses it (on >= 0.3, off >= 0.05 on 7 of the 8 pens of c4141, 9202, 9303, h27182818).
+PEN_ON = 0.1
+PEN_OFF = 0.03
+PEN_OFF_MARGIN = 0.15  # of the print box's width: past the card's own edge and bands
+PEN_PAST_EDGE = 0.03  # ... or past the print and running on up to the picture's border
+
+
+def _pen_off_card(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
+    """No outline: a pen lying over the print and on past the card's edge (see PEN_SEG)."""
+    boxes = [np.asarray(tl.box, np.float32) for tl in view.text_lines if len(tl.text.strip()) >= 3]
+    if not boxes:
+        return 0.0, None
+    img = _card320(view)
+    H, W = img.shape[:2]
+    s = 320 / view.warped.shape[1]
+    pts = np.concatenate(boxes) * s
+    print_box = (*pts.min(0), *pts.max(0))
+    pw = float(print_box[2] - print_box[0])
+    lab = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB)
+    labf = lab.astype(np.float32)
+    # a pen may differ from the card in hue only: edges of lightness and of both chroma channels
+    edges = cv2.Canny(lab[..., 0], 30, 80)
+    for c in (1, 2):
+        edges |= cv2.Canny(np.clip((labf[..., c] - 128) * 2 + 128, 0, 255).astype(np.uint8), 30, 80)
+    segs = cv2.HoughLinesP(edges, 1, np.pi / 180, 30, minLineLength=int(PEN_SEG * W), maxLineGap=4)
+    if segs is None:
+        return 0.0, None
+    segs = segs[:, 0].astype(np.float32)
+    segs = segs[np.argsort(-np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1]))[:40]]
+    ang = np.degrees(np.arctan2(segs[:, 3] - segs[:, 1], segs[:, 2] - segs[:, 0])) % 180
+    for i in range(len(segs)):
+        for j in range(i + 1, len(segs)):
+            da = abs(ang[i] - ang[j])
+            if min(da, 180 - da) > PEN_PARALLEL:
+                continue
+            a, b = segs[i], segs[j]
+            u = (a[2:] - a[:2]) / np.linalg.norm(a[2:] - a[:2])
+            nrm = np.array([-u[1], u[0]], np.float32)
+            d = float(np.dot((b[:2] + b[2:]) / 2 - (a[:2] + a[2:]) / 2, nrm))
+            if not PEN_WIDTH[0] * pw <= abs(d) <= PEN_WIDTH[1] * pw:
+                continue
+            ta = sorted([0.0, float(np.dot(a[2:] - a[:2], u))])
+            tb = sorted([float(np.dot(b[:2] - a[:2], u)), float(np.dot(b[2:] - a[:2], u))])
+            t0, t1 = max(ta[0], tb[0]), min(ta[1], tb[1])
+            if t1 - t0 < PEN_SEG * W:
+                continue
+            found = _pen_strip(labf, a[:2] + nrm * d / 2, u, nrm * np.sign(d), abs(d) / 2, t0, t1, print_box)
+            if found is not None:
+                p, q, hw = found
+                x0, y0 = np.maximum(np.minimum(p, q) - hw, 0)
+                x1, y1 = np.minimum(np.maximum(p, q) + hw, [W, H])
+                return 90.0, box_to_original(view, (int(x0), int(y0), int(x1 - x0), int(y1 - y0)), s)
     return 0.0, None
+
+
+def _pen_strip(labf: np.ndarray, c0: np.ndarray, u: np.ndarray, nrm: np.ndarray, hw: float, t0: float,
+               t1: float, print_box: tuple) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """The strip of half-width hw along c0 + t*u between two parallel edges (t0-t1): a pen when it
+    is plain, of one colour and stepped on both sides there, and, grown past the edges' ends for as
+    long as it stays so, runs over the print and past the card's edge. Its ends, else None."""
+    H, W = labf.shape[:2]
+    step = 2.0
+    ow = max(3.0, hw)  # width of the band looked at on each side
+
+    def look(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per position along the strip: in the picture, its mean colour, plain and stepped."""
+        bands = []
+        ok = np.ones(len(ts), bool)
+        for lo, hi in ((-0.5 * hw, 0.5 * hw), (-hw - 1.5 - ow, -hw - 1.5), (hw + 1.5, hw + 1.5 + ow)):
+            p = c0 + ts[:, None, None] * u + np.linspace(lo, hi, 4, dtype=np.float32)[None, :, None] * nrm
+            ok &= ((p[..., 0] >= 0) & (p[..., 0] < W) & (p[..., 1] >= 0) & (p[..., 1] < H)).all(1)
+            bands.append(labf[np.clip(p[..., 1], 0, H - 1).astype(int), np.clip(p[..., 0], 0, W - 1).astype(int)])
+        inner, left, right = bands
+        mid = inner.mean(1)
+        stepped = (ok & (np.linalg.norm(mid - left.mean(1), axis=1) > PEN_STEP)
+                   & (np.linalg.norm(mid - right.mean(1), axis=1) > PEN_STEP) & (inner.std(1).max(1) < PEN_PLAIN))
+        return ok, mid, stepped
+
+    # a first look at a few places between the edges turns most pairs down at a tenth of the cost
+    if look(np.linspace(t0 + 2, t1 - 2, 8, dtype=np.float32))[2].mean() < 0.5:
+        return None
+    ts = np.arange(t0 - 0.6 * W, t1 + 0.6 * W, step, dtype=np.float32)
+    core = (ts >= t0 + 2) & (ts <= t1 - 2)
+    ok, mid, stepped = look(ts)
+    sure = core & ok
+    if sure.sum() < 10 or stepped[sure].mean() < 0.7:
+        return None
+    # one colour along the length, shaded evenly: a straight ramp fits it
+    A = np.stack([ts, np.ones_like(ts)], 1)
+    coef = np.linalg.lstsq(A[sure], mid[sure], rcond=None)[0]
+    off_ramp = np.linalg.norm(mid - A @ coef, axis=1)
+    if np.percentile(off_ramp[sure], 90) >= PEN_FIT:
+        return None
+    good = stepped & (off_ramp < PEN_FIT + 2)
+    idx = np.flatnonzero(core)
+    lo, hi = int(idx[0]), int(idx[-1])
+    gap = 0  # grow over gaps of up to 2 samples (where the strip crosses the card's edge)
+    while lo > 0 and gap <= 2:
+        lo -= 1
+        gap = 0 if good[lo] else gap + 1
+    lo += gap
+    gap = 0
+    while hi < len(ts) - 1 and gap <= 2:
+        hi += 1
+        gap = 0 if good[hi] else gap + 1
+    hi -= gap
+    p = c0 + ts[lo:hi + 1, None] * u
+    x0, y0, x1, y1 = print_box
+    m = PEN_OFF_MARGIN * (x1 - x0)
+    on = ((p[:, 0] > x0) & (p[:, 0] < x1) & (p[:, 1] > y0) & (p[:, 1] < y1)).sum() * step
+    off = ((p[:, 0] < x0 - m) | (p[:, 0] > x1 + m) | (p[:, 1] < y0 - m) | (p[:, 1] > y1 + m)).sum() * step
+    # where the card lies near the picture's border, the pen's stretch on the desk is cut short by
+    # the frame: the strip going on past the print up to the border (where the bands beside it
+    # leave the picture) crossed the card's edge just as well
+    reach = hw + ow + 2 * step
+    for a, b in ((lo, -1), (hi, 1)):
+        e = c0 + ts[a] * u
+        if not ok[min(max(a + b, 0), len(ts) - 1)] and (e[0] < reach or e[0] > W - 1 - reach or e[1] < reach
+                                                        or e[1] > H - 1 - reach):
+            past = max(x0 - e[0], e[0] - x1, y0 - e[1], e[1] - y1)
+            if past >= PEN_PAST_EDGE * (x1 - x0):
+                off = max(off, PEN_OFF * W)
+    if on >= PEN_ON * W and off >= PEN_OFF * W:
+        return p[0], p[-1], hw
+    return None
 
 
 def _outline_is_card(view: CardView, strict: bool = False) -> bool:
