@@ -41,6 +41,10 @@
     partly over it: a label over or beside the portrait;
   - no face found, and a ragged, thick, dark patch over the tile: keys hiding the portrait (an ID
     photo's backdrop is light, hair goes with a face).
+- White or pale label on a pale card (`label_score`): a plain, near-grey, solid patch inside the
+  card, lighter than the card's paper right round it, with a hard rim (glare's rim measure: a
+  reflection's light falls off, a label is an opaque step) and a printed line running into it and
+  stopping at its outline (a splice carries the card's print, so its lines run on into it).
 - Across the edge: something lying over the card's edge (a thumb of any tone, a pen): along a stretch
   of the outline the edge is gone and the same colour lies on both sides of it, unlike both the
   desk and the card, with the card's edge showing just past both ends of the stretch (else the
@@ -51,16 +55,14 @@ All cues score 68-100 when they pass and 0 otherwise, so the threshold (65) only
 off; the gates inside each cue were set on development views (see the constants).
 
 Not covered: labels in the card's own tone (their step is that of a splice from another card of the
-kind) unless in the column of lines with the number unread, white labels that clip (a splice from a
-brighter photo clips with as hard a rim: 2 of 24 splices of 9101, 1 of v1001, and no print running
-through the patch tells them apart), labels smaller than PATCH_MIN (one short line of small text)
+kind) unless in the column of lines with the number unread, white labels that clip and hide no
+printed line (a splice from a brighter photo clips with as hard a rim: 2 of 24 splices of 9101, 1
+of v1001), white labels with no step against a white card (only the missing title shows), labels smaller than PATCH_MIN (one short line of small text)
 off the column of lines, chip-sized labels off the column (2 of 8 stickers of 9202; a real card's
-printed emblems are that size and plain), labels over the portrait split by their own print, white
-labels on pale cards (clipped like glare: in v1001, c4141, 9202 no shape, step or rim sharpness at
-this size told ~50 glare patches from them), thumbs of a grey or pale tone narrower than ~13% of
+printed emblems are that size and plain), labels over the portrait split by their own print, thumbs of a grey or pale tone narrower than ~13% of
 the side they cross, thumbs out of the skin box (pink, purple) that do not cross the outline, pens
 along the card's sides, anything when the engine found no outline but a corner out with text cut
-by the frame or a pen running off the card (a card cut by the frame with no line near the border:
+by the frame or a pen running off the card (coins and keys included) (a card cut by the frame with no line near the border:
 segmenting the card by its colour leaked into pale desks and photocopies' paper as much as it found
 cut cards)."""
 
