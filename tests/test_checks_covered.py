@@ -85,12 +85,23 @@ def test_no_outline_text_running_into_the_picture_border_is_a_cut_card(clean_vie
     assert covered.border_score(dataclasses.replace(view, text_lines=inside))[0] == 0
     assert covered.border_score(dataclasses.replace(view, text_lines=cut))[0] >= covered.DEFAULT_THRESHOLD
     assert W > 200
-    # a line cut through its top: its box hugs the ink left and stops ~0.9% of the width short of
-    # the border; a card prints its lines 3% or more inside its edge
-    top_cut = [TextLine("NAMA / NAME", 0.9, ((120, 0.009 * W), (200, 0.009 * W), (200, 40), (120, 40)))]
+    # a line cut through its top: its box hugs the ink left and stops a few px short of the border;
+    # a card prints its lines 3% or more inside its edge
+    top_cut = [TextLine("NAMA / NAME", 0.9, ((120, 0.004 * W), (200, 0.004 * W), (200, 40), (120, 40)))]
     margin = [TextLine("NAMA / NAME", 0.9, ((120, 0.03 * W), (200, 0.03 * W), (200, 60), (120, 60)))]
     assert covered.border_score(dataclasses.replace(view, text_lines=top_cut))[0] >= covered.DEFAULT_THRESHOLD
     assert covered.border_score(dataclasses.replace(view, text_lines=margin))[0] == 0
+
+
+def test_a_scan_like_crop_of_the_whole_card_is_not_cut_however_close_its_title(clean_view):
+    # no outline in a picture of the card's own proportions: the card cropped at its edge, as a
+    # portal's scanner or cropper sends it; the same line in a camera's frame was cut by it
+    title = [TextLine("KAD PENGENALAN", 0.9, ((40, 1), (300, 1), (300, 30), (40, 30)))]
+    h = clean_view.original.shape[0]
+    for w, cut in ((round(h * 85.6 / 53.98), False), (round(h * 4 / 3), True)):
+        original = np.zeros((h, w, 3), np.uint8)
+        view = dataclasses.replace(clean_view, quad=None, original=original, text_lines=title)
+        assert (covered.border_score(view)[0] >= covered.DEFAULT_THRESHOLD) is cut, (w, h)
 
 
 def _unread(view, text: str):
