@@ -858,6 +858,15 @@ def _has_twin(labels: np.ndarray, stats: np.ndarray, i: int, lab: np.ndarray, co
     return False
 
 
+def _colour_and_ring(sub: np.ndarray, comp: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """A plain piece's colour (the median of its Lab pixels in `sub`) and the ring round it that it
+    is compared with, None when too little of the ring is in the picture. The flat area stops a
+    few px short of the piece's edge (the 7x7 window), so the ring starts beyond that."""
+    inside = np.median(sub[comp > 0], axis=0)
+    ring = cv2.dilate(comp, np.ones((19, 19), np.uint8)) - cv2.dilate(comp, np.ones((11, 11), np.uint8))
+    return inside, (ring if cv2.countNonZero(ring) >= 20 else None)
+
+
 def _ring_same(ring: np.ndarray, colour: np.ndarray) -> float:
     """Share of the ring round a plain piece (Lab pixels) in the piece's own colour. A label or an
     object is opaque and one thing: its colour stops at its rim. A piece whose colour goes on in much
@@ -942,10 +951,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             if (solid < PATCH_SOLID or thick < 0.5 or view.quad is None) and not rod:
                 continue
         sub = lab[y0:y1, x0:x1]
-        inside = np.median(sub[comp > 0], axis=0)
-        # the flat area stops a few px short of its edge (the 7x7 window), so the ring starts beyond
-        ring = cv2.dilate(comp, np.ones((19, 19), np.uint8)) - cv2.dilate(comp, np.ones((11, 11), np.uint8))
-        if cv2.countNonZero(ring) < 20:
+        inside, ring = _colour_and_ring(sub, comp)
+        if ring is None:
             continue
         step = float(np.linalg.norm(inside - np.median(sub[ring > 0], axis=0)))
         same = _ring_same(sub[ring > 0], inside)
@@ -1069,9 +1076,8 @@ def label_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None
         if area < LABEL_SOLID * cv2.contourArea(hull):
             continue
         sub = lab[y0:y1, x0:x1]
-        inside = np.median(sub[comp > 0], axis=0)
-        ring = cv2.dilate(comp, np.ones((19, 19), np.uint8)) - cv2.dilate(comp, np.ones((11, 11), np.uint8))
-        if cv2.countNonZero(ring) < 20:
+        inside, ring = _colour_and_ring(sub, comp)
+        if ring is None:
             continue
         # the card's paper round it (the 90th percentile: the paper between the lines of print, which
         # may fill much of the ring)
