@@ -199,7 +199,7 @@ def report(rows, args, wall: float) -> str:
         f"Generated {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by `python bench/warnings.py "
         f"--per-kind {args.per_kind} --seed {args.seed} --cards {args.cards}` ({wall:.0f} s wall, 2 processes).",
         "",
-        f"{len(rows)} images: {len(clean)} clean photos and {len(rows) - len(clean)} degraded "
+        f"{len(rows)} images: {len(clean)} clean (phone photos and scan-like crops) and {len(rows) - len(clean)} degraded "
         f"({args.per_kind} of each of {len(DEGRADATIONS)} degradations) of {args.cards} generated card fronts "
         f"(all MY kinds and SG). Every image goes through the full engine "
         "(`recognize_images`); WarnCardInfos of the response is scored. Images the engine refused "
