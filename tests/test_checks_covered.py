@@ -203,17 +203,23 @@ def test_narrow_thing_across_the_edge_counts_when_the_number_was_not_read_or_of_
     assert covered.crossing_score(across(card.fields, (150, 160, 90)))[0] >= covered.DEFAULT_THRESHOLD
 
 
+def _over_last_line(card: Card, rel, colour, shift: int = 0):
+    """The card photographed with a label over its last address line ("SELANGOR"), that line not
+    read: `rel` is the label's box relative to the line's top-left (dx, dy, w, h); `shift` moves it
+    right, off the column of lines."""
+    (x, y, _, _), text = next(b for b in card.text_boxes if b[1] == "SELANGOR")
+    dx, dy, w, h = rel
+    return _unread(_stuck(card, (x + dx + shift, y + dy, w, h), colour, SEED + 1), text)
+
+
 def test_label_over_one_short_word_counts_only_where_a_line_is(card):
     # a label just covering the last address line (its plain inside ~0.3% of the card, under
     # PATCH_MIN): in the column of lines it is a label; the same blob moved off the column is not
-    (x, y, w, h), text = next(b for b in card.text_boxes if b[1] == "SELANGOR")
-    box = (x - 6, y - 12, 130, 38)
     log: list = []
-    over = _unread(_stuck(card, box, (250, 230, 90), SEED + 1), text)
+    over = _over_last_line(card, (-6, -12, 130, 38), (250, 230, 90))
     assert covered.patch_score(over, log)[0] >= covered.DEFAULT_THRESHOLD
     assert log and log[0]["frac"] < covered.PATCH_MIN
-    stray = _unread(_stuck(card, (box[0] + 40, *box[1:]), (250, 230, 90), SEED + 1), text)
-    assert covered.check(stray) is None
+    assert covered.check(_over_last_line(card, (-6, -12, 130, 38), (250, 230, 90), shift=40)) is None
 
 
 @pytest.mark.parametrize("rgb, skin", [
@@ -267,16 +273,12 @@ def test_label_over_a_caption_counts_in_the_column_of_lines_with_a_clear_step(ca
     # a label the size of a caption ("Name"), its plain inside ~0.15% of the card (under
     # PATCH_MIN_LINE): in the column of lines and dark on the pale card it is a label; a pale one,
     # or the same one off the column, is not
-    (x, y, w, h), text = next(b for b in card.text_boxes if b[1] == "SELANGOR")
-    box = (x - 6, y - 8, 72, 36)
     log: list = []
-    over = _unread(_stuck(card, box, (40, 40, 40), SEED + 1), text)
+    over = _over_last_line(card, (-6, -8, 72, 36), (40, 40, 40))
     assert covered.patch_score(over, log)[0] >= covered.DEFAULT_THRESHOLD
     assert log and log[0]["frac"] < covered.PATCH_MIN_LINE
-    pale = _unread(_stuck(card, box, (215, 215, 205), SEED + 1), text)
-    assert covered.check(pale) is None
-    stray = _unread(_stuck(card, (box[0] + 40, *box[1:]), (40, 40, 40), SEED + 1), text)
-    assert covered.check(stray) is None
+    assert covered.check(_over_last_line(card, (-6, -8, 72, 36), (215, 215, 205))) is None  # pale
+    assert covered.check(_over_last_line(card, (-6, -8, 72, 36), (40, 40, 40), shift=40)) is None  # off the column
 
 
 def test_a_side_running_to_the_frame_may_drift_off_the_outline_but_must_be_edge_up_to_it():

@@ -92,6 +92,14 @@ def _card320(view: CardView) -> np.ndarray:
     return view.cache["card320"]
 
 
+def _card_lab(view: CardView) -> np.ndarray:
+    """The 320 px card, lightly blurred (camera noise off the plain areas), in 8-bit Lab: shared by
+    the patch, label and pen tests of one view."""
+    if "card_lab" not in view.cache:
+        view.cache["card_lab"] = cv2.cvtColor(cv2.GaussianBlur(_card320(view), (0, 0), 1.0), cv2.COLOR_RGB2LAB)
+    return view.cache["card_lab"]
+
+
 def _shrunk(img: np.ndarray, s: float) -> np.ndarray:
     """A cheap downscale of a large photo: linear interpolation straight to the size wanted (the
     tests that use it blur afterwards or look at steps tens of px wide). Area averaging, or a
@@ -221,7 +229,7 @@ def _pen_off_card(view: CardView) -> tuple[float, tuple[int, int, int, int] | No
     pts = np.concatenate(boxes) * s
     print_box = (*pts.min(0), *pts.max(0))
     pw = float(print_box[2] - print_box[0])
-    lab = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB)
+    lab = _card_lab(view)
     labf = lab.astype(np.float32)
     # a pen may differ from the card in hue only: edges of lightness and of both chroma channels
     edges = cv2.Canny(lab[..., 0], 30, 80)
@@ -580,8 +588,8 @@ def _goes_on_outside(view: CardView, edge_pts: np.ndarray) -> bool:
     return float(like.mean()) < 0.5
 
 
-HAND_DESK = 20.0
-OWN_DARKER = 50  # grey levels below the card's median: darker than the card's own print in its tone  # Lab distance: the hand where it comes in against the desk round the card
+HAND_DESK = 20.0  # Lab distance: the hand where it comes in against the desk round the card
+OWN_DARKER = 50  # grey levels below the card's median: darker than the card's own print in its tone
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:
@@ -886,9 +894,8 @@ def _is_rod(pts: np.ndarray, area: int, W: int) -> bool:
 
 
 def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
-    img = _card320(view)
     s = PATCH_WIDTH / view.warped.shape[1]
-    lab = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab = _card_lab(view).astype(np.float32)
     mu = cv2.blur(lab, (7, 7))
     var = (cv2.blur(lab * lab, (7, 7)) - mu * mu).sum(axis=2)
     flat = (var < 12).astype(np.uint8)  # camera noise and JPEG leave ~1-3 on a plain area
@@ -1040,8 +1047,7 @@ def label_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None
     print - a text line runs into it and stops at its outline. A splice from a brighter photo is as plain, light and hard-rimmed, but it carries the
     card's print: its lines run on into it or stop well short; the card's own white areas are the
     portrait's (set aside) or hold no line stopping at them."""
-    img = _card320(view)
-    lab8 = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB)
+    lab8 = _card_lab(view)
     # near grey and light: label paper. Most cards have little of it and stop here
     c = int(LABEL_CHROMA)
     light = cv2.inRange(lab8, (LABEL_L_MIN, 128 - c, 128 - c), (255, 128 + c, 128 + c))
