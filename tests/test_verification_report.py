@@ -121,8 +121,9 @@ def test_the_command_writes_text_csv_and_json(db, reviewer, capsys):
 
 
 def test_a_bad_month_is_a_clear_error(db):
-    with pytest.raises(CommandError, match="YYYY-MM"):
-        call_command("verification_report", "--month", "October")
+    for bad in ("October", "2026-13", "0001-01"):
+        with pytest.raises(CommandError, match="YYYY-MM"):
+            call_command("verification_report", "--month", bad)
 
 
 @pytest.mark.parametrize("persona,status", [("outsider", 403), ("reviewer", 403), ("second_reviewer", 200), ("admin_user", 200)])
@@ -144,6 +145,7 @@ def test_the_screen_shows_the_month_asked_for(client, reviewer, second_reviewer)
     assert "<strong>1</strong> (100% of rejected)" in html  # one rejection, and it was clear
     assert "Glare (-9107)" in html and "710716" not in html  # counts only, no personal data
     # a month that cannot be read is said so, and the default month is shown instead of a 500
-    response = client.get(reverse("review:verification"), {"month": "last week"})
-    assert response.status_code == 200 and "Pick a month" in response.content.decode()
+    for bad in ("last week", "2026-13", "0001-01"):
+        response = client.get(reverse("review:verification"), {"month": bad})
+        assert response.status_code == 200 and "Pick a month" in response.content.decode(), bad
     assert "No final decisions" in client.get(reverse("review:verification"), {"month": "2001-01"}).content.decode()

@@ -135,8 +135,12 @@ def _month_bounds(month: date) -> tuple[datetime, datetime]:
 
 
 def month_parse(text: str) -> date:
-    """'2026-10' (what a browser's month input sends) as the first day of that month."""
+    """'2026-10' (what a browser's month input sends) as the first day of that month. ValueError
+    for anything else, years before 1970 included (year 1's first hour in Kuala Lumpur is before
+    the first UTC date Python holds)."""
     year, month = (int(part) for part in text.strip().split("-"))
+    if year < 1970:
+        raise ValueError(f"no reports before 1970: {text!r}")
     return date(year, month, 1)
 
 
