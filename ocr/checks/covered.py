@@ -10,7 +10,10 @@
   bottom), is no evidence. Every other cue is also dropped inside an outline round
   a print, a screen or a sheet (text far from its sides and from its top and bottom).
 - Corner out, no outline (the engine took the whole picture for the card): a text line that runs
-  into the picture's border. A card prints its text well inside its edge.
+  into the picture's border (a card prints its text well inside its edge), or the card's own edge,
+  seen on the desk - a long straight step from the card's paper to something else, along or square
+  to its print and close to it - that, followed along its line, runs on unbroken to the picture's
+  border (at a whole card's corner it turns away, and the desk lies on both sides).
 - Pen off the card, no outline (a pen across the card's edge breaks the outline): one long straight
   strip of even width (3-10% of the print's width) stepped on both sides, plain and shaded evenly
   along its length, running from over the print on past the card's edge (or up to the frame).
@@ -61,10 +64,10 @@ of v1001), white labels with no step against a white card (only the missing titl
 off the column of lines, chip-sized labels off the column (2 of 8 stickers of 9202; a real card's
 printed emblems are that size and plain), labels over the portrait split by their own print, thumbs of a grey or pale tone narrower than ~13% of
 the side they cross, thumbs out of the skin box (pink, purple) that do not cross the outline, pens
-along the card's sides, anything when the engine found no outline but a corner out with text cut
-by the frame or a pen running off the card (coins and keys included) (a card cut by the frame with no line near the border:
-segmenting the card by its colour leaked into pale desks and photocopies' paper as much as it found
-cut cards)."""
+along the card's sides, anything when the engine found no outline but a corner out (text cut by the frame, or the card's
+edge running off it) or a pen running off the card (coins and keys included); a card cut so far
+that no card number is read (the engine answers that no card was found: 3 of 40 corner outs of
+c60601)."""
 
 from __future__ import annotations
 
@@ -192,7 +195,123 @@ def _text_at_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | N
         x1, y1 = pts.max(0)
         if min(x0, y0, W - 1 - x1, H - 1 - y1) < lim and len(tl.text.strip()) >= 3:
             return 85.0, box_to_original(view, (x0, y0, max(1, x1 - x0), max(1, y1 - y0)))
+    edge = _edge_into_frame(view)  # the card's own edge, seen on the desk, running off the picture
+    if edge[0]:
+        return edge
     return _pen_off_card(view)  # no text cut by the frame: a pen off the card breaks the outline too
+
+
+# No outline, and the card's edge shows on the desk and runs on to the picture's border: the frame
+# cut the card (a corner or a strip of it is outside). The engine's card finder drops an outline
+# that meets two sides of the frame, which is what a card with a corner cut off makes, so this is
+# the commonest corner out of all. Sizes are of the picture at 320 px wide (the upright copy).
+EDGE_LEN = 0.2  # the straight stretch found, of the picture's height
+EDGE_ANGLE = 10.0  # degrees off the print's lines or square to them: a card prints along its sides
+# Nearest printed line to the edge, of the distance to the farthest: 0.02-0.23 on the cut cards of
+# c60601 (a card prints its text close to its edge); a sheet or a screen round a card is far off.
+EDGE_TEXT_NEAR = 0.3
+EDGE_STEP = 25.0  # Lab: card against desk across the edge (cut cards: 30-200)
+EDGE_PAPER = 25.0  # Lab: the card's side is its paper (the light part of the print's area); the desk's is not
+EDGE_AT_BORDER = 8  # px: the card's paper goes on right up to the border
+EDGE_RUN = 0.8  # share of the samples along the edge, and along its run on to the border, that step so
+# Between the edge and the print: the card's paper (share of samples), and no step on the way in
+# (median over the paths in of the largest Lab change over 4 px): 0-3.5 on the cut cards of c60601;
+# 13-14 round a grey or colour copy of the card on its sheet, 28-175 round a print (the card's finder
+# switched off on seed 60603, so that the whole picture was read as the card)
+EDGE_PAPER_BETWEEN = 0.7
+EDGE_INNER_STEP = 8.0
+
+
+def _edge_into_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
+    boxes = [np.asarray(tl.box, np.float32) for tl in view.text_lines if len(tl.text.strip()) >= 3]
+    if len(boxes) < 3:
+        return 0.0, None
+    lab = _card_lab(view)
+    labf = lab.astype(np.float32)
+    H, W = lab.shape[:2]
+    s = W / view.warped.shape[1]
+    pts = np.concatenate(boxes) * s
+    theta = float(np.median([np.arctan2(b[1, 1] - b[0, 1], b[1, 0] - b[0, 0]) for b in boxes]))
+    hull = np.zeros((H, W), np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts).astype(np.int32), 1)
+    area = labf[hull > 0]
+    if len(area) < 50:
+        return 0.0, None
+    paper = np.median(area[area[:, 0] >= np.percentile(area[:, 0], 60)], axis=0)
+    edges = cv2.Canny(lab[..., 0], 20, 60)
+    for c in (1, 2):  # a desk may differ from the card in hue only
+        edges |= cv2.Canny(np.clip((labf[..., c] - 128) * 2 + 128, 0, 255).astype(np.uint8), 20, 60)
+    segs = cv2.HoughLinesP(edges, 1, np.pi / 180, 40, minLineLength=int(EDGE_LEN * H), maxLineGap=5)
+    if segs is None:
+        return 0.0, None
+    segs = segs[:, 0].astype(np.float32)
+    segs = segs[np.argsort(-np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1]))[:40]]
+
+    def stepped(p: np.ndarray, u: np.ndarray, n: np.ndarray, ts: np.ndarray, border: bool = False) -> np.ndarray:
+        """Per place p + t*u: the card's paper on the n side, something else beyond, a clear step.
+        `border`: up to the picture's border, where the far side may have left the picture (then
+        the card's side alone must hold)."""
+        bands = []
+        for lo, hi in ((2.0, 5.0), (-5.0, -2.0)):
+            q = p + ts[:, None, None] * u + np.linspace(lo, hi, 3, dtype=np.float32)[None, :, None] * n
+            inside = ((q[..., 0] >= 0) & (q[..., 0] <= W - 1) & (q[..., 1] >= 0) & (q[..., 1] <= H - 1)).all(1)
+            v = labf[np.clip(q[..., 1], 0, H - 1).astype(int), np.clip(q[..., 0], 0, W - 1).astype(int)].mean(1)
+            bands.append((inside, v))
+        (ok_in, card), (ok_out, desk) = bands
+        paper_side = ok_in & (np.linalg.norm(card - paper, axis=1) <= EDGE_PAPER)
+        step = (np.linalg.norm(card - desk, axis=1) >= EDGE_STEP) & (np.linalg.norm(desk - paper, axis=1) >= EDGE_PAPER)
+        return paper_side & ((ok_out & step) | (~ok_out if border else False))
+
+    for a in segs:
+        p, q = a[:2], a[2:]
+        length = float(np.linalg.norm(q - p))
+        u = (q - p) / length
+        off = np.degrees(np.arctan2(u[1], u[0]) - theta) % 90
+        if min(off, 90 - off) > EDGE_ANGLE:
+            continue
+        n = np.array([-u[1], u[0]], np.float32)
+        d = (pts - p) @ n
+        if not ((d > 2).all() or (d < -2).all()):
+            continue  # an edge of the card has all its print on one side
+        if d.mean() < 0:
+            n, d = -n, -d
+        if d.min() > EDGE_TEXT_NEAR * d.max():
+            continue
+        if stepped(p, u, n, np.linspace(0.1 * length, 0.9 * length, 16, dtype=np.float32)).mean() < EDGE_RUN:
+            continue
+        # the card's outermost edge: only its plain paper lies between the edge and the print. Round
+        # a print or a copy of the card, the sheet's edge has the card's own edge (and, on a print,
+        # the desk) in between: a step on every path from the edge in to the print
+        ts = np.linspace(0.1 * length, 0.9 * length, 12, dtype=np.float32)
+        ks = np.arange(3.0, max(4.0, float(d.min()) - 2.0), 2.0, dtype=np.float32)
+        path = np.clip(p + ts[:, None, None] * u + ks[None, :, None] * n, 0, [W - 1, H - 1]).astype(int)
+        between = labf[path[..., 1], path[..., 0]]  # positions along the edge x steps in
+        if (np.linalg.norm(between - paper, axis=2) <= EDGE_PAPER).mean() < EDGE_PAPER_BETWEEN:
+            continue
+        if between.shape[1] > 2 and np.median(np.linalg.norm(between[:, 2:] - between[:, :-2], axis=2).max(1)) >= EDGE_INNER_STEP:
+            continue
+        # followed on along its line, the edge (card on one side, desk on the other) reaches the
+        # picture's border at one end and turns away at the other: a corner of the card in the
+        # picture, past which the desk lies on both sides. (A line printed right across a crop of
+        # the card, such as a band's edge, runs into the border at both ends.)
+        ends = []
+        for end, v in ((q, u), (p, -u)):
+            with np.errstate(divide="ignore"):
+                exits = [t for t in ((0 - end[0]) / v[0], (W - 1 - end[0]) / v[0], (0 - end[1]) / v[1], (H - 1 - end[1]) / v[1])
+                         if np.isfinite(t) and t >= 0]
+            reach = min(exits) if exits else 0.0
+            ts = np.arange(0.0, reach, 1.0, dtype=np.float32)
+            run = stepped(end, v, n, ts, border=True)
+            # (a band printed across a card framed tight ends at the card's edge, short of the border)
+            ok = not len(ts) or (run.mean() >= EDGE_RUN and run[-EDGE_AT_BORDER:].sum() >= min(len(run), EDGE_AT_BORDER) - 1)
+            ends.append((ok, end + v * reach))
+        if ends[0][0] == ends[1][0]:
+            continue
+        x, y = ends[0][1] if ends[0][0] else ends[1][1]
+        r = 0.1 * W
+        x0, y0 = max(0.0, x - r), max(0.0, y - r)
+        return 85.0, box_to_original(view, (x0, y0, min(W, x + r) - x0, min(H, y + r) - y0), s)
+    return 0.0, None
 
 
 # A pen lying across the card and off it onto the desk breaks the card's outline, so the engine
