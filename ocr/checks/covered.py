@@ -35,9 +35,13 @@
   - a solid patch in the card's column of printed lines (its left edge where the line above or
     below it starts, one piece, not a chip's pads nor a MyKad's chip in its place): a label stuck
     over a line, however small (down to PATCH_MIN_LINE, one short word; PATCH_MIN_CAPTION, a
-    caption, when of a clear step) or wherever; a paler one too when the card's number, which
+    caption, when of a clear step; under PATCH_MIN only as one whole label, its paper's colour
+    stopping all round it) or wherever; a paler one too when the card's number, which
     every card prints, was not read; one a little off the column when a field every card of the
     kind prints (number, name, sex, MyKad address) was not read;
+  - a label carrying print (a word on it notches its plain inside, or on a label one line high
+    starts it only past the word, off the line's start) is measured whole, its print filled in
+    (its paper's colour round and between the letters, EXTENT_TOL): its solidity and its left edge;
   - a long straight plain strip of even width slanted to the card's sides: a pen (the card prints
     along its sides), even where it runs along an edge like one of the card's bands;
   - a solid patch over the portrait tile bigger than any plain piece of a portrait, or only
@@ -60,7 +64,9 @@ off; the gates inside each cue were set on development views (see the constants)
 Not covered: labels in the card's own tone (their step is that of a splice from another card of the
 kind) unless in the column of lines with the number unread, white labels that clip and hide no
 printed line (a splice from a brighter photo clips with as hard a rim: 2 of 24 splices of 9101, 1
-of v1001), white labels with no step against a white card (only the missing title shows), labels smaller than PATCH_MIN (one short line of small text)
+of v1001), white labels with no step against a white card (only the missing title shows; 3 of 40
+stickers of c60601), labels over a one-letter value (SG's sex: their plain inside is under 20 px
+at 320 wide, 2 of 40 stickers of c60601), labels smaller than PATCH_MIN (one short line of small text)
 off the column of lines, chip-sized labels off the column (2 of 8 stickers of 9202; a real card's
 printed emblems are that size and plain), labels over the portrait split by their own print, thumbs of a grey or pale tone narrower than ~13% of
 the side they cross, thumbs out of the skin box (pink, purple) that do not cross the outline, pens
@@ -1002,6 +1008,55 @@ def _ring_same(ring: np.ndarray, colour: np.ndarray) -> float:
     return float((np.linalg.norm(ring - colour, axis=1) < 10).mean())
 
 
+# The whole label a plain piece is the inside of. Print on a label ("PAID", a barcode's digits)
+# breaks the 7x7 flatness window: the plain piece is notched where the print is, or - on a label
+# one line high - starts only past the printed word, away from the label's edge. The label's paper
+# goes on round and between the letters: its pixels of the piece's colour (within EXTENT_TOL),
+# joined to it, with the gaps of the print closed, fill the label back in. Searched within
+# EXTENT_PAD_X px (at PATCH_WIDTH) of the piece to its sides (a short printed word) and EXTENT_PAD_Y
+# above and below (the window's 3 px and the label's rim); when that colour runs on to the edge of the
+# search box, it is not one label's paper but an area of the card's own, and nothing is taken; nor
+# when it takes in another plain piece (a chip's pads).
+# Development: c60601 (stickers 286, 439, 456, 473, 643 of 40 taken; none of its 170 clean crops nor
+# any view of a60602 changes). EXTENT_TOL 8 loses 456 (an ellipse over a title); 16 lets a screen
+# recapture's chip (a60602, 74) reach where the title's lines start; EXTENT_PAD_X 16 or 36 changes nothing.
+EXTENT_TOL = 12.0
+EXTENT_PAD_X = 24
+EXTENT_PAD_Y = 5
+
+
+def _label_extent(lab: np.ndarray, labels: np.ndarray, i: int, box: tuple[int, int, int, int],
+                  colour: np.ndarray) -> tuple[tuple[int, int, int, int], float, float] | None:
+    """The box, the solidity and the share of its box filled of the label whose plain inside is
+    piece `i` of `labels`, its print filled in (see EXTENT_TOL); None when the piece's colour does
+    not stop within the search box or joins another plain piece."""
+    x, y, w, h = box
+    H, W = labels.shape
+    x0, y0 = max(0, x - EXTENT_PAD_X), max(0, y - EXTENT_PAD_Y)
+    x1, y1 = min(W, x + w + EXTENT_PAD_X), min(H, y + h + EXTENT_PAD_Y)
+    comp = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
+    near = ((np.linalg.norm(lab[y0:y1, x0:x1] - colour, axis=2) < EXTENT_TOL) | (comp > 0)).astype(np.uint8)
+    _, cl = cv2.connectedComponents(near, connectivity=8)
+    ids = np.unique(cl[comp > 0])
+    region = np.isin(cl, ids[ids > 0]).astype(np.uint8)
+    if (region[0].any() and y0 > 0 or region[-1].any() and y1 < H
+            or region[:, 0].any() and x0 > 0 or region[:, -1].any() and x1 < W):
+        return None  # the colour runs on past the search box: the card's own area
+    other = labels[y0:y1, x0:x1][(region > 0) & (comp == 0)]
+    if np.bincount(other[other > 0]).max(initial=0) >= 20:
+        return None  # another plain piece of its colour joined to it: a chip's pads, not one label
+    # the print's gaps to the label's rim closed (padded: no closing against the box's edge)
+    region = cv2.morphologyEx(cv2.copyMakeBorder(region, 3, 3, 3, 3, cv2.BORDER_CONSTANT, value=0),
+                              cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))[3:-3, 3:-3]
+    cnts, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    pts = np.vstack(cnts)
+    filled = np.zeros_like(region)
+    cv2.drawContours(filled, cnts, -1, 1, -1)  # the print on it filled in
+    ex, ey, ew, eh = cv2.boundingRect(pts)
+    n = cv2.countNonZero(filled)
+    return (x0 + ex, y0 + ey, ew, eh), n / max(1.0, cv2.contourArea(cv2.convexHull(pts))), n / max(1, ew * eh)
+
+
 def _is_rod(pts: np.ndarray, area: int, W: int) -> bool:
     """A plain piece shaped like a pen lying on the card (see ROD_TILT)."""
     (_, _), (rw, rh), ang = cv2.minAreaRect(pts)
@@ -1029,8 +1084,8 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         frac = area / flat.size
         if frac < PATCH_MIN_CAPTION or frac > 0.2 or i == big:
             continue
-        if frac < PATCH_MIN_LINE and (area < 0.6 * w * h or min(x, y, W - x - w, H - y - h) <= m):
-            continue  # a caption's label is a solid rectangle or ellipse within the card
+        if frac < PATCH_MIN_LINE and min(x, y, W - x - w, H - y - h) <= m:
+            continue  # a caption's label is within the card (and fills its box, below)
         # the card's own background and bands run along its side (a pen may too, but slanted, see
         # below); an object lying over the edge comes in across it and covers only a part of that side
         nx, ny = min(x, W - x - w) < 0.1 * W, min(y, H - y - h) < 0.1 * H
@@ -1057,6 +1112,17 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         chip = frac < 0.02 and (max(w, h) < 2.5 * min(w, h) or max(w, h) < 0.15 * W)
         in_photo = overlap(photo, (x, y, w, h))
         solid = area / max(1.0, cv2.contourArea(cv2.convexHull(pts)))
+        # a label carrying print (see EXTENT_TOL): its shape is the label's, print filled in. Only for
+        # a piece nearly solid as it is (a ragged one is keys, a thumb or the card's own). A caption's
+        # label is a solid rectangle or ellipse filling 0.6 of its box (c60601 643: "PAID" on a label
+        # over a caption fills its plain inside's box 0.54, the whole label 0.84)
+        ext = None
+        if 0.8 <= solid < 0.9 or frac < PATCH_MIN_LINE and area < 0.6 * w * h:
+            ext = _label_extent(lab, labels, i, (x, y, w, h), np.median(lab[y0:y1, x0:x1][comp > 0], axis=0))
+            if ext is not None and ext[1] >= 0.9 and ext[2] >= 0.6:
+                solid = max(solid, ext[1])
+            elif frac < PATCH_MIN_LINE and area < 0.6 * w * h:
+                continue
         # ... but a solid patch bigger than any plain piece of a portrait (hair, face, shirt: <= 0.024
         # of the card in development views, a swapped portrait's too), or only partly over the
         # tile, is a label over or beside the portrait
@@ -1099,11 +1165,24 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
         # may be small or over the portrait tile. When the card's number - which every card prints -
         # was not read, a paler one will do (a splice from another card of the kind leaves a number).
         aligned = False
-        if solid >= 0.9 and (aside or step < PATCH_STEP):
+        if solid >= 0.9 and (aside or step < PATCH_STEP or frac < PATCH_MIN):
             if lines is None:
                 lines = _text_boxes(view, s)
             tol = ALIGN_UNREAD if step >= PATCH_STEP and _field_unread(view) else ALIGN
-            aligned = (_in_text_column((x, y, w, h), lines, tol) and not _has_twin(labels, stats, i, lab, inside)
+            aligned = _in_text_column((x, y, w, h), lines, tol)
+            # a small label of a clear step, not set aside, is taken in by its place alone (under
+            # PATCH_MIN): only as one whole label, its paper's colour stopping all round it
+            small = not aside and step >= PATCH_STEP
+            if ext is None and (small or not aligned):
+                ext = _label_extent(lab, labels, i, (x, y, w, h), inside)
+            whole = ext is not None and ext[1] >= 0.9 and ext[2] >= 0.6
+            if not aligned and whole:
+                # print on the label (a word at its start) moves its plain inside off the line's start:
+                # the whole label's edge is where the line started (less the window's 3 px, as a
+                # plain inside's box is compared)
+                ex, ey, ew, eh = ext[0]
+                aligned = _in_text_column((ex + 3, ey + 3, ew - 6, eh - 6), lines, tol)
+            aligned = (aligned and (whole or not small) and not _has_twin(labels, stats, i, lab, inside)
                        and not (chip and _at_chip(view, (x, y, w, h), W, H)))
         over_face = over_face and inside[0] < PORTRAIT_DARK and step >= PATCH_STEP_PORTRAIT
         if aside and not aligned and not over_face:
