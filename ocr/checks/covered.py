@@ -542,16 +542,17 @@ def _true_quad(view: CardView) -> np.ndarray:
     return c + (q - c) * (1 + OUTLINE_INSET)
 
 
-def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
+def crossing_score(view: CardView, log: list | None = None, quad: np.ndarray | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
     """Something lying over the card's edge (a thumb, a pen): along a stretch of the outline the
-    card's edge is gone, and what lies just outside it is not the desk seen all round the card."""
+    card's edge is gone, and what lies just outside it is not the desk seen all round the card.
+    `quad`: the card's corners refitted to its edges (`_refit_quad`), else the engine's outline."""
     if view.quad is None:
         return 0.0, None
     img = view.original
     h0, w0 = img.shape[:2]
     s = min(1.0, 800.0 / max(h0, w0))
     # only the card and a margin round it (the samples reach 14 px past the outline at this scale)
-    tq = _true_quad(view)
+    tq = _true_quad(view) if quad is None else quad
     o = np.maximum(np.floor(tq.min(0) - 30 / s), 0).astype(int)
     e = np.minimum(np.ceil(tq.max(0) + 30 / s), [w0, h0]).astype(int)
     if (e - o).min() < 8:
@@ -636,6 +637,85 @@ def crossing_score(view: CardView, log: list | None = None) -> tuple[float, tupl
 
 
 CROSS_COLOUR = 30.0  # Lab distance from the desk's colour
+
+
+# The engine's outline is the convex hull of what its edge map joined up: a thumb or a pen lying
+# over the card's edge and out onto the desk joins in, and the outline's side next to it runs round
+# the thing, off the card's edge, so that nothing lies "across" it. Refitted: each side that does not
+# run along an edge is moved to the outermost long straight edge parallel to it inside the hull.
+REFIT_SUPPORT = 0.6  # share of a side along an edge (grey step within a few px) that keeps it
+REFIT_DEPTH = 0.3  # how far in the card's edge may lie, of the card's other dimension
+REFIT_LEN = 0.35  # the straight stretch found, of the side's length (a thumb hides 10-30% of it)
+REFIT_ANGLE = 6.0  # degrees off the side
+
+
+def _refit_quad(view: CardView) -> np.ndarray | None:
+    """The card's corners (original px) with the sides that run off the card's edge refitted to it,
+    or None when every side runs along an edge (or no straight edge was found to refit one to)."""
+    tq = _true_quad(view)
+    g = grey(view.original)
+    s = min(1.0, 800.0 / max(g.shape))
+    small = cv2.GaussianBlur(_shrunk(g, s), (0, 0), 1.2)
+    h, w = small.shape
+    q = tq * s
+    centre = q.mean(0)
+    fsmall = small.astype(np.float32)
+    edges = cv2.Canny(small, 20, 60)
+    lines, moved = [], False
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        side = float(np.linalg.norm(b - a))
+        u = (b - a) / max(side, 1e-6)
+        n_in = np.array([-u[1], u[0]], np.float32)
+        if np.dot(centre - a, n_in) < 0:
+            n_in = -n_in
+        other = float(np.linalg.norm(q[(i + 2) % 4] - b))
+        # support: a grey step across the side within 4 px, at 40 places along it
+        pts = a + (b - a) * np.linspace(0.05, 0.95, 40, dtype=np.float32)[:, None]
+        offs = np.arange(-7, 8, dtype=np.float32)
+        prof = pts[:, None, :] + offs[None, :, None] * n_in
+        ok = ((prof[..., 0] >= 0) & (prof[..., 0] <= w - 1) & (prof[..., 1] >= 0) & (prof[..., 1] <= h - 1)).all(1)
+        pi = np.clip(prof.round().astype(int), 0, [w - 1, h - 1])
+        vals = fsmall[pi[..., 1], pi[..., 0]]
+        step = np.abs(vals[:, 6:] - vals[:, :-6]).max(1)
+        support = float((ok & (step >= 12)).mean())
+        if support >= REFIT_SUPPORT:
+            lines.append((a, u))
+            continue
+        # the band inside the side where the card's edge may lie
+        band = np.array([a - n_in * 3, b - n_in * 3, b + n_in * REFIT_DEPTH * other, a + n_in * REFIT_DEPTH * other], np.int32)
+        mask = np.zeros_like(edges)
+        cv2.fillConvexPoly(mask, band, 255)
+        segs = cv2.HoughLinesP(edges & mask, 1, np.pi / 180, 30, minLineLength=int(REFIT_LEN * side), maxLineGap=6)
+        best = None
+        for x1, y1, x2, y2 in ([] if segs is None else segs[:, 0]):
+            d = np.float32([x2 - x1, y2 - y1])
+            d /= max(float(np.linalg.norm(d)), 1e-6)
+            if np.degrees(np.arccos(min(1.0, abs(float(np.dot(d, u)))))) > REFIT_ANGLE:
+                continue
+            depth = float(np.dot(np.float32([(x1 + x2) / 2, (y1 + y2) / 2]) - a, n_in))
+            if best is None or depth < best[0]:  # the outermost: the card's edge, not its print
+                best = (depth, np.float32([x1, y1]), d)
+        if best is None:
+            lines.append((a, u))  # no straight edge to move it to: left as it is
+            continue
+        lines.append((best[1], best[2]))
+        moved = True
+    if not moved:
+        return None
+    corners = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[(i - 1) % 4], lines[i]
+        m = np.array([[d1[0], -d2[0]], [d1[1], -d2[1]]], np.float64)
+        if abs(np.linalg.det(m)) < 1e-6:
+            return None
+        t = np.linalg.solve(m, (p2 - p1).astype(np.float64))
+        corners.append(p1 + d1 * t[0])
+    out = np.float32(corners)
+    area, old = cv2.contourArea(out), cv2.contourArea(q)
+    if not 0.5 * old <= area <= old * 1.02:
+        return None
+    return out / s
 CROSS_SAME = 25.0  # inside and outside the edge alike: one object lies across it
 CROSS_EDGE = 12.0  # grey step that shows the card's edge
 CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the card's width)
@@ -1343,6 +1423,10 @@ def analyse(view: CardView) -> tuple[int, tuple[int, int, int, int] | None]:
     box = box_to_original(view, skbox, 320 / view.warped.shape[1]) if skbox else None
     if sk < threshold(CODE, DEFAULT_THRESHOLD):
         cr, crbox = crossing_score(view)
+        if cr < threshold(CODE, DEFAULT_THRESHOLD):
+            refit = _refit_quad(view)  # the outline ran round the thing lying over the card's edge
+            if refit is not None:
+                cr, crbox = crossing_score(view, quad=refit)
         if cr > sk:
             sk, box = cr, crbox
     return clamp_score(sk), box
