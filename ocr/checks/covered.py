@@ -30,7 +30,8 @@
   are boxed in by print, or of its background's chroma a little lighter: its background in a
   brighter light), the portrait tile's (from the face, else the card kind's photo region),
   chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business),
-  slivers of the card's bands split off by a line of print.
+  slivers of the card's bands split off by a line of print, a piece near the paper's lightness at
+  least as grainy as the paper (the card's fine print and another photo's grain: a splice, -9104).
   Taken back in, as a label has a place and a shape the card's own plain areas have not:
   - a solid patch in the card's column of printed lines (its left edge where the line above or
     below it starts, one piece, not a chip's pads nor a MyKad's chip in its place): a label stuck
@@ -1147,6 +1148,30 @@ def _is_rod(pts: np.ndarray, area: int, W: int) -> bool:
             and area >= ROD_FILL * rw * rh)
 
 
+# A plain piece within SPLICE_L of the card's background's lightness (a change of light, not a dark
+# object) whose fine grain - the 320 px card less its blur at sigma 1.5: a card's fine security print
+# and a photo's sensor noise and JPEG - is at least SPLICE_GRAIN of the background's: the card's own
+# paper carrying its print and another photo's grain, pasted in (a splice, -9104). A label or an
+# object is opaque and plain: it hides that print and has only the camera's noise, so it is smoother
+# than the card's paper. Set on seed 60602 (a60602 splices 10, 44, 129: 1.07-2.15 of the background's
+# grain, of chroma 1-11 off and L -32 to +35; c60601's labels, objects and thumbs 0.18-0.85 but for
+# small pieces of 3 views that another piece decides; 0.8 loses a c60601 view) and checked on seed
+# 60605 (p60605: splice 163, 1.25, of chroma 21 off: another camera's white balance). A
+# pasted region in a dimmer light and with little grain of its own is as smooth as a label and still
+# warns (p60605 299: 0.30), as does a darker one whose print's contrast falls with the light.
+SPLICE_L = 50.0
+SPLICE_GRAIN = 0.95
+
+
+def _grain(view: CardView, bg: np.ndarray) -> tuple[np.ndarray, float]:
+    """The fine grain of the 320 px card (absolute difference from its blur) and its mean over the
+    card's background (`bg`, its largest plain area, eroded off the print round it)."""
+    g = cv2.cvtColor(_card320(view), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grain = np.abs(g - cv2.GaussianBlur(g, (0, 0), 1.5))
+    inner = cv2.erode(bg.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return grain, (float(grain[inner].mean()) if inner.sum() >= 20 else float("inf"))
+
+
 def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
     s = PATCH_WIDTH / view.warped.shape[1]
     lab = _card_lab(view).astype(np.float32)
@@ -1158,6 +1183,7 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
     photo = _photo_box(view, s, W, H)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(flat, 4)
     best, box, desk, bg, lines = 0.0, None, None, None, None
+    grain = bg_grain = None
     big = int(np.argmax(stats[1:, 4])) + 1 if n > 1 else 0
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
@@ -1240,6 +1266,12 @@ def patch_score(view: CardView, log: list | None = None) -> tuple[float, tuple[i
             if (np.linalg.norm(inside[1:] - bg[1:]) < PATCH_BG_CHROMA
                     and -PATCH_BG_LIGHTER[0] <= inside[0] - bg[0] <= PATCH_BG_LIGHTER[1]):
                 continue  # ... the same, in a brighter light: the card's colour, a little lighter
+            if abs(inside[0] - bg[0]) <= SPLICE_L:
+                if bg_grain is None:
+                    grain, bg_grain = _grain(view, labels == big)
+                inner = cv2.erode(comp, np.ones((5, 5), np.uint8)) > 0
+                if inner.sum() >= 20 and grain[y0:y1, x0:x1][inner].mean() >= SPLICE_GRAIN * bg_grain:
+                    continue  # ... the card's paper in another light, its fine print showing: a splice
             # (a big piece of it cut off at the card's edge is cut off by something lying across the card)
         # a label over a printed line: solid, where the line should be, one piece (not a chip's pads),
         # may be small or over the portrait tile. When the card's number - which every card prints -
