@@ -654,14 +654,13 @@ def _refit_quad(view: CardView) -> np.ndarray | None:
     """The card's corners (original px) with the sides that run off the card's edge refitted to it,
     or None when every side runs along an edge (or no straight edge was found to refit one to)."""
     tq = _true_quad(view)
-    g = grey(view.original)
-    s = min(1.0, 800.0 / max(g.shape))
-    small = cv2.GaussianBlur(_shrunk(g, s), (0, 0), 1.2)
+    s = min(1.0, 800.0 / max(view.original.shape[:2]))
+    small = cv2.GaussianBlur(_shrunk(grey(view.original), s), (0, 0), 1.2)
     h, w = small.shape
     q = tq * s
     centre = q.mean(0)
     fsmall = small.astype(np.float32)
-    edges = cv2.Canny(small, 20, 60)
+    edges = None  # made only when a side needs refitting (most outlines run along the card's edge)
     lines, moved = [], False
     for i in range(4):
         a, b = q[i], q[(i + 1) % 4]
@@ -685,6 +684,8 @@ def _refit_quad(view: CardView) -> np.ndarray | None:
             continue
         # the band inside the side where the card's edge may lie
         band = np.array([a - n_in * 3, b - n_in * 3, b + n_in * REFIT_DEPTH * other, a + n_in * REFIT_DEPTH * other], np.int32)
+        if edges is None:
+            edges = cv2.Canny(small, 20, 60)
         mask = np.zeros_like(edges)
         cv2.fillConvexPoly(mask, band, 255)
         segs = cv2.HoughLinesP(edges & mask, 1, np.pi / 180, 30, minLineLength=int(REFIT_LEN * side), maxLineGap=6)
