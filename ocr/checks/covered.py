@@ -58,6 +58,8 @@
   desk and the card, with the card's edge showing just past both ends of the stretch (else the
   outline left the card's edge there); a shorter stretch when the card's number was not read or
   what lies across is of a strong colour (a narrow finger, a coloured pen).
+  Where the engine's outline took the thing in (its hull runs round it, off the card's edge), the
+  sides off the edge are first refitted to the card's own straight edge.
 
 All cues score 68-100 when they pass and 0 otherwise, so the threshold (65) only switches the check
 off; the gates inside each cue were set on development views (see the constants).
@@ -638,12 +640,32 @@ def crossing_score(view: CardView, log: list | None = None, quad: np.ndarray | N
 
 
 CROSS_COLOUR = 30.0  # Lab distance from the desk's colour
+CROSS_SAME = 25.0  # inside and outside the edge alike: one object lies across it
+CROSS_EDGE = 12.0  # grey step that shows the card's edge
+CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the card's width)
+# ... when the card's number was not read: every view of the development sets with a run of 6-7 but
+# one read the number (clean cards and other problems up to 7; a thumb over the number, 7)
+CROSS_RUN_UNREAD = 6
+# ... or when what lies across the edge is of a strong colour (Lab chroma, the median over the
+# stretch's samples on both sides): a narrow finger or a coloured pen, where paper, a grey copy or a
+# pale desk past a loose outline are near grey. Development (v1001, c4141, 9202): the one other view
+# with a run of 6 was a grey photocopy's paper edge (chroma 9); a narrow pink finger, 49.
+CROSS_CHROMA = 20.0
+# share of the rest of that side where the card's edge shows: 0.67-1 on every crossing thumb of the
+# development views, 0.16 on a clean card whose outline had a corner on the desk
+CROSS_REST_EDGE = 0.4
+# samples looked at past each end of the stretch (~7% of the side) for the card's edge: found there
+# for every crossing thumb of v1001, c4141, 9202; not past one end on 9202's clean false warning (a
+# pink desk, the outline's top side cutting across the card's corner and running on over the desk)
+CROSS_FLANK = 4
 
 
 # The engine's outline is the convex hull of what its edge map joined up: a thumb or a pen lying
 # over the card's edge and out onto the desk joins in, and the outline's side next to it runs round
 # the thing, off the card's edge, so that nothing lies "across" it. Refitted: each side that does not
 # run along an edge is moved to the outermost long straight edge parallel to it inside the hull.
+# Development: seed 60607 (2 of its 25 thumbs found so, in outlines that had taken them in); no
+# decision changed on seeds 60601, 60602, 60605.
 REFIT_SUPPORT = 0.6  # share of a side along an edge (grey step within a few px) that keeps it
 REFIT_DEPTH = 0.3  # how far in the card's edge may lie, of the card's other dimension
 REFIT_LEN = 0.35  # the straight stretch found, of the side's length (a thumb hides 10-30% of it)
@@ -718,24 +740,6 @@ def _refit_quad(view: CardView) -> np.ndarray | None:
     if not 0.5 * old <= area <= old * 1.02:
         return None
     return out / s
-CROSS_SAME = 25.0  # inside and outside the edge alike: one object lies across it
-CROSS_EDGE = 12.0  # grey step that shows the card's edge
-CROSS_RUN = 8  # of 60 samples along a side: ~13% of it (a thumb is 9-15% of the card's width)
-# ... when the card's number was not read: every view of the development sets with a run of 6-7 but
-# one read the number (clean cards and other problems up to 7; a thumb over the number, 7)
-CROSS_RUN_UNREAD = 6
-# ... or when what lies across the edge is of a strong colour (Lab chroma, the median over the
-# stretch's samples on both sides): a narrow finger or a coloured pen, where paper, a grey copy or a
-# pale desk past a loose outline are near grey. Development (v1001, c4141, 9202): the one other view
-# with a run of 6 was a grey photocopy's paper edge (chroma 9); a narrow pink finger, 49.
-CROSS_CHROMA = 20.0
-# share of the rest of that side where the card's edge shows: 0.67-1 on every crossing thumb of the
-# development views, 0.16 on a clean card whose outline had a corner on the desk
-CROSS_REST_EDGE = 0.4
-# samples looked at past each end of the stretch (~7% of the side) for the card's edge: found there
-# for every crossing thumb of v1001, c4141, 9202; not past one end on 9202's clean false warning (a
-# pink desk, the outline's top side cutting across the card's corner and running on over the desk)
-CROSS_FLANK = 4
 
 
 # Skin in YCrCb: Cr 133-175, Cb 77-125. The lower ends are those of Chai & Ngan's (1999) box, which
