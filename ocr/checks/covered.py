@@ -1,4 +1,4 @@
-"""-9101 covered or border incomplete. Five cues, each from what a real photo shows:
+"""-9101 covered or border incomplete. The cues, each from what a real photo shows:
 
 - Corner out of the frame (outline found): the outline, pushed out to the card's real corners (the
   engine's sit ~1.4% of the card's width inside them, OUTLINE_INSET), has a corner past the frame's
@@ -30,8 +30,8 @@
   are boxed in by print, or of its background's chroma a little lighter: its background in a
   brighter light), the portrait tile's (from the face, else the card kind's photo region),
   chip-sized blobs, the desk seen past an outline off the card, clipped white (glare's business),
-  slivers of the card's bands split off by a line of print, a piece near the paper's lightness at
-  least as grainy as the paper (the card's fine print and another photo's grain: a splice, -9104).
+  slivers of the card's bands split off by a line of print, a piece near the paper's lightness a
+  little grainier than the paper (the card's fine print and another photo's grain: a splice, -9104).
   Taken back in, as a label has a place and a shape the card's own plain areas have not:
   - a solid patch in the card's column of printed lines (its left edge where the line above or
     below it starts, one piece, not a chip's pads nor a MyKad's chip in its place): a label stuck
@@ -66,17 +66,17 @@ off; the gates inside each cue were set on development views (see the constants)
 
 Not covered: labels in the card's own tone (their step is that of a splice from another card of the
 kind) unless in the column of lines with the number unread, white labels that clip and hide no
-printed line (a splice from a brighter photo clips with as hard a rim: 2 of 24 splices of 9101, 1
-of v1001), white labels with no step against a white card (only the missing title shows; 3 of 40
-stickers of c60601), labels over a one-letter value (SG's sex: their plain inside is under 20 px
-at 320 wide, 2 of 40 stickers of c60601), labels smaller than PATCH_MIN (one short line of small text)
+printed line (a splice from a brighter photo clips with as hard a rim: 2 of 24 splices of 9101, 1 of
+v1001), white labels with no step against a white card (only the missing title shows; 3 of 40
+stickers of c60601), labels over a one-letter value (SG's sex: their plain inside is under 20 px at
+320 wide, 2 of 40 stickers of c60601), labels smaller than PATCH_MIN (one short line of small text)
 off the column of lines, chip-sized labels off the column (2 of 8 stickers of 9202; a real card's
-printed emblems are that size and plain), labels over the portrait split by their own print, thumbs of a grey or pale tone narrower than ~13% of
-the side they cross, thumbs out of the skin box (pink, purple) that do not cross the outline, pens
-along the card's sides, anything when the engine found no outline but a corner out (text cut by the frame, or the card's
-edge running off it) or a pen running off the card (coins and keys included); a card cut so far
-that no card number is read (the engine answers that no card was found: 3 of 40 corner outs of
-c60601)."""
+printed emblems are that size and plain), labels over the portrait split by their own print, thumbs
+of a grey or pale tone narrower than ~13% of the side they cross, thumbs out of the skin box (pink,
+purple) that do not cross the outline, pens along the card's sides, anything when the engine found
+no outline but a corner out (text cut by the frame, or the card's edge running off it) or a pen
+running off the card (coins and keys included); a card cut so far that no card number is read (the
+engine answers that no card was found: 3 of 40 corner outs of c60601)."""
 
 from __future__ import annotations
 
@@ -232,6 +232,8 @@ EDGE_INNER_STEP = 8.0
 
 
 def _edge_into_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
+    """No outline: the card's own edge running off the picture (see EDGE_LEN), scored 85 with a box
+    where it leaves the picture, else 0."""
     boxes = [np.asarray(tl.box, np.float32) for tl in view.text_lines if len(tl.text.strip()) >= 3]
     if len(boxes) < 3:
         return 0.0, None
@@ -545,7 +547,8 @@ def _true_quad(view: CardView) -> np.ndarray:
     return c + (q - c) * (1 + OUTLINE_INSET)
 
 
-def crossing_score(view: CardView, log: list | None = None, quad: np.ndarray | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
+def crossing_score(view: CardView, log: list | None = None,
+                   quad: np.ndarray | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
     """Something lying over the card's edge (a thumb, a pen): along a stretch of the outline the
     card's edge is gone, and what lies just outside it is not the desk seen all round the card.
     `quad`: the card's corners refitted to its edges (`_refit_quad`), else the engine's outline."""
