@@ -249,14 +249,10 @@ def _edge_into_frame(view: CardView) -> tuple[float, tuple[int, int, int, int] |
     if len(area) < 50:
         return 0.0, None
     paper = np.median(area[area[:, 0] >= np.percentile(area[:, 0], 60)], axis=0)
-    edges = cv2.Canny(lab[..., 0], 20, 60)
-    for c in (1, 2):  # a desk may differ from the card in hue only
-        edges |= cv2.Canny(np.clip((labf[..., c] - 128) * 2 + 128, 0, 255).astype(np.uint8), 20, 60)
-    segs = cv2.HoughLinesP(edges, 1, np.pi / 180, 40, minLineLength=int(EDGE_LEN * H), maxLineGap=5)
+    # (a desk may differ from the card in hue only)
+    segs = _colour_segments(lab, (20, 60), votes=40, min_len=int(EDGE_LEN * H), gap=5)
     if segs is None:
         return 0.0, None
-    segs = segs[:, 0].astype(np.float32)
-    segs = segs[np.argsort(-np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1]))[:40]]
 
     def stepped(p: np.ndarray, u: np.ndarray, n: np.ndarray, ts: np.ndarray, border: bool = False) -> np.ndarray:
         """Per place p + t*u: the card's paper on the n side, something else beyond, a clear step.
@@ -348,6 +344,19 @@ PEN_OFF_MARGIN = 0.15  # of the print box's width: past the card's own edge and 
 PEN_PAST_EDGE = 0.03  # ... or past the print and running on up to the picture's border
 
 
+def _colour_segments(lab: np.ndarray, canny: tuple[int, int], votes: int, min_len: int, gap: int) -> np.ndarray | None:
+    """The 40 longest straight segments (x1, y1, x2, y2) in the edges of a Lab picture's lightness
+    and of both its chroma channels (doubled), or None."""
+    edges = cv2.Canny(lab[..., 0], *canny)
+    for c in (1, 2):
+        edges |= cv2.Canny(np.clip((lab[..., c].astype(np.float32) - 128) * 2 + 128, 0, 255).astype(np.uint8), *canny)
+    segs = cv2.HoughLinesP(edges, 1, np.pi / 180, votes, minLineLength=min_len, maxLineGap=gap)
+    if segs is None:
+        return None
+    segs = segs[:, 0].astype(np.float32)
+    return segs[np.argsort(-np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1]))[:40]]
+
+
 def _pen_off_card(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]:
     """No outline: a pen lying over the print and on past the card's edge (see PEN_SEG)."""
     boxes = [np.asarray(tl.box, np.float32) for tl in view.text_lines if len(tl.text.strip()) >= 3]
@@ -361,15 +370,10 @@ def _pen_off_card(view: CardView) -> tuple[float, tuple[int, int, int, int] | No
     pw = float(print_box[2] - print_box[0])
     lab = _card_lab(view)
     labf = lab.astype(np.float32)
-    # a pen may differ from the card in hue only: edges of lightness and of both chroma channels
-    edges = cv2.Canny(lab[..., 0], 30, 80)
-    for c in (1, 2):
-        edges |= cv2.Canny(np.clip((labf[..., c] - 128) * 2 + 128, 0, 255).astype(np.uint8), 30, 80)
-    segs = cv2.HoughLinesP(edges, 1, np.pi / 180, 30, minLineLength=int(PEN_SEG * W), maxLineGap=4)
+    # (a pen may differ from the card in hue only)
+    segs = _colour_segments(lab, (30, 80), votes=30, min_len=int(PEN_SEG * W), gap=4)
     if segs is None:
         return 0.0, None
-    segs = segs[:, 0].astype(np.float32)
-    segs = segs[np.argsort(-np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1]))[:40]]
     ang = np.degrees(np.arctan2(segs[:, 3] - segs[:, 1], segs[:, 2] - segs[:, 0])) % 180
     for i in range(len(segs)):
         for j in range(i + 1, len(segs)):
