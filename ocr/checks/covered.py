@@ -177,10 +177,21 @@ def border_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | Non
 # or more from the card's paper; the outline's stretch along the border is the desk when DESK_SHARE
 # of its pixels are. Development: seed 8675309 (round 5's held-out run, then looked at: a clean
 # MyKad on a striped desk, its outline run on along a stripe to the frame, >= 0.95); every corner
-# out with an outline of seeds 60601, 60602, 60607 (30): <= 0.1; a thumb over a corner 0.45.
+# out with an outline of seeds 60601, 60602, 60607 (30): <= 0.1; a thumb over a corner 0.5.
 DESK_NEAR = 12.0
 DESK_FAR = 20.0
 DESK_SHARE = 0.6
+
+
+def _desk_colours(samples: np.ndarray, k: int = 3) -> np.ndarray:
+    """The k Lab colours the desk's samples gather round (a striped or grained desk has two or
+    three): k-means started from the samples at evenly spaced lightness ranks (deterministic)."""
+    order = np.argsort(samples[:, 0], kind="stable")
+    centres = samples[order[((np.arange(k) + 0.5) * len(samples) / k).astype(int)]].astype(np.float32)
+    for _ in range(8):
+        near = np.linalg.norm(samples[:, None, :] - centres[None], axis=2).argmin(1)
+        centres = np.stack([samples[near == j].mean(0) if (near == j).any() else centres[j] for j in range(k)])
+    return centres
 
 
 def _desk_at_frame(view: CardView, q: np.ndarray) -> bool:
@@ -206,10 +217,8 @@ def _desk_at_frame(view: CardView, q: np.ndarray) -> bool:
     lab = cv2.cvtColor(cv2.GaussianBlur(small, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
     card = lab[(cv2.erode(inside, np.ones((9, 9), np.uint8)) > 0)]
     paper = np.median(card[card[:, 0] >= np.percentile(card[:, 0], 60)], axis=0)
-    _, _, desk = cv2.kmeans(lab[ring], 3, None, (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0),
-                            1, cv2.KMEANS_PP_CENTERS)
     px = lab[strip]
-    to_desk = np.linalg.norm(px[:, None, :] - desk[None], axis=2).min(1)
+    to_desk = np.linalg.norm(px[:, None, :] - _desk_colours(lab[ring])[None], axis=2).min(1)
     deskish = (to_desk < DESK_NEAR) & (np.linalg.norm(px - paper, axis=1) >= DESK_FAR)
     return float(deskish.mean()) >= DESK_SHARE
 
