@@ -1,10 +1,12 @@
-"""-9101 corner out with an outline: the outline's corner past the frame is only the card's when the
-card itself reaches the picture's border there. An outline that ran on past the card along a desk's
-stripe to the frame has the desk at the border (covered._desk_at_frame). Photos rendered here."""
+"""-9101 and the desk inside an outline that ran off the card: the outline's corner past the frame is
+only the card's when the card itself reaches the picture's border there (covered._desk_at_frame), and
+a skin-toned blob of the desk's own colour is no thumb (covered._blob_is_desk). Photos rendered here."""
 
+import cv2
 import numpy as np
 
 from ocr.checks import covered
+from ocr.checks.context import CardView
 from ocr.synth.degrade import degrade
 from tests.test_checks_cards import card, clean_view, view_from_shot  # noqa: F401 (fixtures)
 
@@ -25,3 +27,28 @@ def test_card_running_off_the_frame_is_the_card_at_the_border(card):
         shot = degrade(card, "covered_corner_out", np.random.default_rng(SEED + k))
         view = view_from_shot(shot, card)
         assert not covered._desk_at_frame(view, np.asarray(shot.quad, np.float32))
+
+
+def test_desk_of_skin_tone_inside_a_loose_outline_is_no_thumb(clean_view):
+    # a wooden desk's tone, seen past the card's edge inside an outline run off over the desk, is
+    # the desk's colour; a thumb of the same size and tone on a desk of another colour is not
+    img = clean_view.original
+    q = np.asarray(clean_view.quad, np.float32)
+    blob = np.zeros(covered._card320(clean_view).shape[:2], bool)
+    blob[60:120, :30] = True  # where a thumb would come in over the left side
+    wood = (150, 100, 70)
+
+    def view_on(desk_rgb):
+        v = CardView(clean_view.action, clean_view.side, b"", "JPEG", img.copy(), q, clean_view.warped.copy())
+        mask = np.zeros(img.shape[:2], np.uint8)
+        cv2.fillConvexPoly(mask, q.astype(np.int32), 1)
+        v.original[mask == 0] = desk_rgb
+        card = covered._card320(v).copy()
+        card[blob] = wood
+        v.cache["card320"] = card
+        return v, card
+
+    on_wood, card = view_on(wood)
+    assert covered._blob_is_desk(on_wood, card, blob)
+    on_blue, card = view_on((40, 60, 140))
+    assert not covered._blob_is_desk(on_blue, card, blob)
