@@ -12,7 +12,7 @@ from ocr.synth.degrade import degrade
 from tests.test_checks_cards import WARPED, card, clean_view  # noqa: F401 (fixtures)
 
 # Seeds of this file's own, distinct from the benchmark's and the other check tests'.
-SEED = 8383
+SEED = 8484
 
 
 def _no_outline(card, img: np.ndarray, quad: np.ndarray) -> CardView:

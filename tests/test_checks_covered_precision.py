@@ -2,7 +2,7 @@
 card's paper in another light, carrying its own fine print and that photo's grain - is no covering;
 an opaque plain label of the same size, place and colour, which hides that print, still is. (A
 pasted region as smooth as a label - a dimmer photo with little grain - still warns: the cue only
-sets aside a piece at least as grainy as the card's paper.)"""
+sets aside a piece a little grainier than the card's paper.)"""
 
 import dataclasses
 
