@@ -46,9 +46,7 @@ def test_desk_of_skin_tone_inside_a_loose_outline_is_no_thumb(clean_view):
         card = covered._card320(v).copy()
         card[blob] = wood
         v.cache["card320"] = card
-        return v, card
+        return v
 
-    on_wood, card = view_on(wood)
-    assert covered._blob_is_desk(on_wood, card, blob)
-    on_blue, card = view_on((40, 60, 140))
-    assert not covered._blob_is_desk(on_blue, card, blob)
+    assert covered._blob_is_desk(view_on(wood), blob)
+    assert not covered._blob_is_desk(view_on((40, 60, 140)), blob)

@@ -183,6 +183,26 @@ DESK_FAR = 20.0
 DESK_SHARE = 0.6
 
 
+def _lab400(view: CardView) -> tuple[np.ndarray, float]:
+    """The original picture 400 px on its long side, lightly blurred, in 8-bit OpenCV Lab (as
+    float32), and its scale: where the desk tests look round the outline (made once per view)."""
+    if "lab400" not in view.cache:
+        s = min(1.0, 400.0 / max(view.original.shape[:2]))
+        small = cv2.GaussianBlur(_shrunk(view.original, s), (0, 0), 1.0)
+        view.cache["lab400"] = (cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32), s)
+    return view.cache["lab400"]
+
+
+def _desk_ring(shape: tuple[int, ...], qs: np.ndarray) -> np.ndarray:
+    """The band 5-12% (of its size) outside the outline `qs`: the desk round the card."""
+    c = qs.mean(0)
+    outer = np.zeros(shape[:2], np.uint8)
+    inner = np.zeros(shape[:2], np.uint8)
+    cv2.fillConvexPoly(outer, (c + (qs - c) * 1.12).astype(np.int32), 1)
+    cv2.fillConvexPoly(inner, (c + (qs - c) * 1.05).astype(np.int32), 1)
+    return (outer > 0) & (inner == 0)
+
+
 def _desk_colours(samples: np.ndarray, k: int = 3) -> np.ndarray:
     """The k Lab colours the desk's samples gather round (a striped or grained desk has two or
     three): k-means started from the samples at evenly spaced lightness ranks (deterministic)."""
@@ -196,25 +216,17 @@ def _desk_colours(samples: np.ndarray, k: int = 3) -> np.ndarray:
 
 def _desk_at_frame(view: CardView, q: np.ndarray) -> bool:
     """The picture's border inside the outline `q` is the desk: the outline is not the card there."""
-    img = view.original
-    s = min(1.0, 400.0 / max(img.shape[:2]))
-    small = _shrunk(img, s)
-    h, w = small.shape[:2]
+    lab, s = _lab400(view)
+    h, w = lab.shape[:2]
     qs = q * s
-    c = qs.mean(0)
     inside = np.zeros((h, w), np.uint8)
     cv2.fillConvexPoly(inside, qs.astype(np.int32), 1)
-    outer = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(outer, (c + (qs - c) * 1.12).astype(np.int32), 1)
-    near = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(near, (c + (qs - c) * 1.05).astype(np.int32), 1)
     border = np.zeros((h, w), bool)
     border[:3], border[-3:], border[:, :3], border[:, -3:] = True, True, True, True
     strip = border & (inside > 0)
-    ring = (outer > 0) & (near == 0)
+    ring = _desk_ring(lab.shape, qs)
     if strip.sum() < 10 or ring.sum() < 50:
         return False
-    lab = cv2.cvtColor(cv2.GaussianBlur(small, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
     card = lab[(cv2.erode(inside, np.ones((9, 9), np.uint8)) > 0)]
     paper = np.median(card[card[:, 0] >= np.percentile(card[:, 0], 60)], axis=0)
     px = lab[strip]
@@ -924,7 +936,7 @@ def skin_score(view: CardView) -> tuple[float, tuple[int, int, int, int] | None]
             continue
         if _desk_along_side(view, img, labels == i, entry, left if entry == "x" else top):
             continue
-        if _blob_is_desk(view, img, labels == i):
+        if _blob_is_desk(view, labels == i):
             continue
         sc = 60 + 800 * min(frac, 0.05)
         if sc > best:
@@ -942,25 +954,16 @@ SKIN_DESK_NEAR = 12.0
 SKIN_DESK_SHARE = 0.6
 
 
-def _blob_is_desk(view: CardView, img: np.ndarray, blob: np.ndarray) -> bool:
+def _blob_is_desk(view: CardView, blob: np.ndarray) -> bool:
+    """The blob (a mask of the 320 px card) is of the desk's colours (see SKIN_DESK_NEAR)."""
     if "desk_colours" not in view.cache:
-        q = card_quad(view)
-        o = view.original
-        s = min(1.0, 400.0 / max(o.shape[:2]))
-        small = _shrunk(o, s)
-        qs = q * s
-        c = qs.mean(0)
-        outer = np.zeros(small.shape[:2], np.uint8)
-        inner = np.zeros(small.shape[:2], np.uint8)
-        cv2.fillConvexPoly(outer, (c + (qs - c) * 1.12).astype(np.int32), 1)
-        cv2.fillConvexPoly(inner, (c + (qs - c) * 1.05).astype(np.int32), 1)
-        ring = (outer > 0) & (inner == 0)
-        lab = cv2.cvtColor(cv2.GaussianBlur(small, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
+        lab, s = _lab400(view)
+        ring = _desk_ring(lab.shape, card_quad(view) * s)
         view.cache["desk_colours"] = _desk_colours(lab[ring]) if ring.sum() >= 50 else None
     desk = view.cache["desk_colours"]
     if desk is None:
         return False
-    px = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)[blob]
+    px = _card_lab(view)[blob].astype(np.float32)
     near = np.linalg.norm(px[:, None, :] - desk[None], axis=2).min(1) < SKIN_DESK_NEAR
     return float(near.mean()) >= SKIN_DESK_SHARE
 
@@ -1097,22 +1100,13 @@ def _at_chip(view: CardView, box: tuple[int, int, int, int], W: int, H: int) -> 
 def _surround_lab(view: CardView) -> np.ndarray | None:
     """Median Lab colour just outside the card's outline (the desk), in the same scale as the
     patch test's Lab (8-bit OpenCV Lab of a lightly blurred copy)."""
-    q = card_quad(view)
-    img = view.original
-    s = min(1.0, 400.0 / max(img.shape[:2]))
-    small = _shrunk(img, s)
-    qs = q * s
-    cw = float(np.linalg.norm(qs[1] - qs[0]))
-    c = qs.mean(0)
-    outer = np.zeros(small.shape[:2], np.uint8)
-    inner = np.zeros(small.shape[:2], np.uint8)
-    cv2.fillConvexPoly(outer, (c + (qs - c) * (1 + 0.12)).astype(np.int32), 1)
-    cv2.fillConvexPoly(inner, (c + (qs - c) * (1 + 0.05)).astype(np.int32), 1)
-    ring = (outer > 0) & (inner == 0)
-    if ring.sum() < 50 or cw <= 0:
-        return None
-    lab = cv2.cvtColor(cv2.GaussianBlur(small, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
-    return np.median(lab[ring], axis=0)
+    if "surround_lab" not in view.cache:
+        lab, s = _lab400(view)
+        qs = card_quad(view) * s
+        ring = _desk_ring(lab.shape, qs)
+        ok = ring.sum() >= 50 and float(np.linalg.norm(qs[1] - qs[0])) > 0
+        view.cache["surround_lab"] = np.median(lab[ring], axis=0) if ok else None
+    return view.cache["surround_lab"]
 
 
 def _text_boxes(view: CardView, s: float) -> list[tuple[float, float, float, float]]:
