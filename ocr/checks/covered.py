@@ -617,6 +617,18 @@ def _true_quad(view: CardView) -> np.ndarray:
     return c + (q - c) * (1 + OUTLINE_INSET)
 
 
+def _edge_step(g: np.ndarray, pts: np.ndarray, normal: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Across a line of points `pts` (N x 2), along `normal` at the offsets `offs`: whether every
+    sample lies in the grey picture `g`, and the largest change of grey between samples 6 offsets
+    apart (an edge within reach of the line)."""
+    h, w = g.shape[:2]
+    prof = pts[:, None, :] + normal[None, None, :] * offs[None, :, None]
+    ok = ((prof[..., 0] >= 0) & (prof[..., 0] <= w - 1) & (prof[..., 1] >= 0) & (prof[..., 1] <= h - 1)).all(1)
+    pi = np.clip(prof.round().astype(int), 0, [w - 1, h - 1])
+    vals = g[pi[..., 1], pi[..., 0]]
+    return ok, np.abs(vals[:, 6:] - vals[:, :-6]).max(1)
+
+
 def crossing_score(view: CardView, log: list | None = None,
                    quad: np.ndarray | None = None) -> tuple[float, tuple[int, int, int, int] | None]:
     """Something lying over the card's edge (a thumb, a pen): along a stretch of the outline the
@@ -646,14 +658,10 @@ def crossing_score(view: CardView, log: list | None = None,
         mid = (a + b) / 2
         normal = (mid - centre) / (np.linalg.norm(mid - centre) + 1e-6)
         pts = a + (b - a) * np.linspace(0.06, 0.94, n)[:, None]
-        prof = pts[:, None, :] + normal[None, None, :] * offs[None, :, None]
         outp = pts + normal * 14
         inp = pts - normal * 14
-        ok = ((prof[..., 0] >= 0) & (prof[..., 0] <= w - 1) & (prof[..., 1] >= 0) & (prof[..., 1] <= h - 1)).all(1)
+        ok, step = _edge_step(g, pts, normal, offs)
         ok &= (outp[:, 0] >= 0) & (outp[:, 0] <= w - 1) & (outp[:, 1] >= 0) & (outp[:, 1] <= h - 1)
-        pi = np.clip(prof.round().astype(int), 0, [w - 1, h - 1])
-        vals = g[pi[..., 1], pi[..., 0]]
-        step = np.abs(vals[:, 6:] - vals[:, :-6]).max(1)
         oi = np.clip(outp.round().astype(int), 0, [w - 1, h - 1])
         ii = np.clip(inp.round().astype(int), 0, [w - 1, h - 1])
         sides.append((ok, step, np.concatenate([small[oi[:, 1], oi[:, 0]], small[ii[:, 1], ii[:, 0]]]), pts))
@@ -751,7 +759,6 @@ def _refit_quad(view: CardView) -> np.ndarray | None:
     tq = _true_quad(view)
     s = min(1.0, 800.0 / max(view.original.shape[:2]))
     small = cv2.GaussianBlur(_shrunk(grey(view.original), s), (0, 0), 1.2)
-    h, w = small.shape
     q = tq * s
     centre = q.mean(0)
     fsmall = small.astype(np.float32)
@@ -767,12 +774,7 @@ def _refit_quad(view: CardView) -> np.ndarray | None:
         other = float(np.linalg.norm(q[(i + 2) % 4] - b))
         # support: a grey step across the side within 4 px, at 40 places along it
         pts = a + (b - a) * np.linspace(0.05, 0.95, 40, dtype=np.float32)[:, None]
-        offs = np.arange(-7, 8, dtype=np.float32)
-        prof = pts[:, None, :] + offs[None, :, None] * n_in
-        ok = ((prof[..., 0] >= 0) & (prof[..., 0] <= w - 1) & (prof[..., 1] >= 0) & (prof[..., 1] <= h - 1)).all(1)
-        pi = np.clip(prof.round().astype(int), 0, [w - 1, h - 1])
-        vals = fsmall[pi[..., 1], pi[..., 0]]
-        step = np.abs(vals[:, 6:] - vals[:, :-6]).max(1)
+        ok, step = _edge_step(fsmall, pts, n_in, np.arange(-7, 8, dtype=np.float32))
         support = float((ok & (step >= 12)).mean())
         if support >= REFIT_SUPPORT:
             lines.append((a, u))
